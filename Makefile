@@ -1,0 +1,242 @@
+# keel: top-level Makefile.
+#
+# Kbuild-like: Kconfig writes .config; each directory's Kbuild file lists its
+# objects as obj-y / obj-$(CONFIG_X); this file collects them, builds the
+# static musl dependencies once per architecture, and links one binary.
+#
+#   make [O=dir] <name>_defconfig | defconfig | menuconfig | ...
+#   make [O=dir] [V=1]            build $(O)/keel
+#   make check                    unit + integration tests (as root)
+#   make help                     everything else
+
+KEEL_VERSION := 0.1.0
+OCI_SPEC_VERSION := 1.2.0
+
+MAKEFLAGS += --no-print-directory -rR
+.SUFFIXES:
+
+srctree := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+O ?= $(srctree)
+objtree := $(abspath $(O))
+KCONFIG_CONFIG := $(objtree)/.config
+export srctree KEEL_VERSION KCONFIG_CONFIG
+
+# Outputs and caches of the dependency build, shared by every O= of one tree.
+KEEL_OUT ?= $(srctree)/out
+DL_DIR ?= $(KEEL_OUT)/dl
+
+PYTHON ?= /usr/bin/python3
+V ?= 0
+ifeq ($(V),1)
+Q :=
+quiet = @:
+else
+Q := @
+quiet = @printf '  %-7s %s\n'
+endif
+
+# ---------------------------------------------------------------------------
+# Configuration targets: these never read .config as a makefile.
+config-targets := config menuconfig defconfig %_defconfig olddefconfig \
+		  oldconfig savedefconfig allnoconfig allyesconfig listnewconfig
+kconfig-py = $(PYTHON) -c 'import kconfiglib' 2>/dev/null
+KCONF = cd $(srctree) && KCONFIG_CONFIG=$(KCONFIG_CONFIG) $(PYTHON) -m
+
+# A defconfig may live in configs/ or board/<name>/ (Buildroot's layout).
+defconfig-file = $(firstword $(wildcard $(srctree)/configs/$(1) \
+		   $(srctree)/board/$(patsubst %_defconfig,%,$(1))/defconfig))
+
+goals := $(if $(MAKECMDGOALS),$(MAKECMDGOALS),all)
+mixed := $(and $(filter $(config-targets),$(goals)),$(filter-out $(config-targets),$(goals)))
+
+ifneq ($(mixed),)
+# "make defconfig all": run each goal in its own make, in order, as Kbuild does.
+$(goals): __sequential ; @:
+__sequential:
+	$(Q)set -e; for g in $(goals); do $(MAKE) -f $(srctree)/Makefile $$g; done
+.PHONY: __sequential $(goals)
+
+else ifneq ($(filter $(config-targets),$(goals)),)
+
+config-tools:
+	$(Q)$(kconfig-py) || $(srctree)/scripts/host-packages.sh
+	$(Q)mkdir -p $(objtree)
+
+menuconfig config oldconfig olddefconfig allnoconfig allyesconfig listnewconfig: config-tools
+	$(Q)$(KCONF) $@ Kconfig
+
+do-defconfig = f='$(call defconfig-file,$@)'; \
+	if [ -z "$$f" ]; then echo "*** no configs/$@ and no board/$(@:%_defconfig=%)/defconfig" >&2; exit 1; fi; \
+	$(KCONF) defconfig --kconfig Kconfig "$$f"
+
+defconfig: config-tools
+	$(Q)$(do-defconfig)
+
+%_defconfig: config-tools
+	$(Q)$(do-defconfig)
+
+savedefconfig: config-tools
+	$(Q)$(KCONF) savedefconfig --kconfig Kconfig --out $(objtree)/defconfig
+
+.PHONY: config-tools $(config-targets)
+
+else
+# ---------------------------------------------------------------------------
+# Build targets.
+
+all:
+
+ifeq ($(wildcard $(KCONFIG_CONFIG)),)
+# No .config yet: take configs/defconfig, so "make" on a fresh clone works.
+$(KCONFIG_CONFIG):
+	$(quiet) CONFIG "no .config: using configs/defconfig"
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(objtree) defconfig
+endif
+
+# include/config/auto.conf is remade from .config (make then restarts with the
+# new values).  With kconfiglib present, .config is first brought up to date
+# with the Kconfig files (like the kernel's syncconfig); without it, .config is
+# taken as it is, as Buildroot hands it over.
+kconfig-files := $(srctree)/Kconfig $(wildcard $(srctree)/*/Kconfig)
+autoconf := $(objtree)/include/generated/autoconf.h
+auto.conf := $(objtree)/include/config/auto.conf
+
+$(auto.conf): $(KCONFIG_CONFIG) $(kconfig-files) $(srctree)/scripts/conf2h.awk
+	$(Q)mkdir -p $(dir $@) $(dir $(autoconf))
+	$(Q)if $(kconfig-py); then $(KCONF) olddefconfig Kconfig >/dev/null; fi
+	$(quiet) GEN $(autoconf:$(objtree)/%=%)
+	$(Q)awk -f $(srctree)/scripts/conf2h.awk $(KCONFIG_CONFIG) >$(autoconf).tmp
+	$(Q)mv $(autoconf).tmp $(autoconf)
+	$(Q)grep '^CONFIG_' $(KCONFIG_CONFIG) >$@.tmp || true
+	$(Q)mv $@.tmp $@
+
+-include $(auto.conf)
+
+unquote = $(patsubst "%",%,$(1))
+ARCH := $(or $(call unquote,$(CONFIG_ARCH)),x86_64)
+CROSS_COMPILE ?= $(call unquote,$(CONFIG_CROSS_COMPILE))
+SYSROOT := $(KEEL_OUT)/sysroot/$(ARCH)
+build := $(objtree)/build
+
+CC := $(CROSS_COMPILE)gcc
+AR := $(CROSS_COMPILE)ar
+STRIP := $(CROSS_COMPILE)strip
+
+OPT := $(if $(CONFIG_OPTIMIZE_SIZE),-Os,-O2)
+KEEL_CFLAGS := -specs=$(SYSROOT)/keel.specs -static -fno-pie -std=gnu11 $(OPT) -g \
+	-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+	-Wshadow -Wformat=2 -Wno-format-truncation -Wundef -Werror=implicit-function-declaration \
+	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+	-fno-unwind-tables -fno-stack-protector -fno-ident \
+	-D_GNU_SOURCE -I$(srctree) -I$(objtree)/include \
+	-include $(srctree)/include/keel/kconfig.h
+KEEL_LDFLAGS := -specs=$(SYSROOT)/keel.specs -static -no-pie -Wl,--gc-sections \
+	-Wl,--build-id=none -Wl,-z,noexecstack
+LIBS := $(if $(CONFIG_SECCOMP),-lseccomp) -lcjson
+CFLAGS ?=
+LDFLAGS ?=
+
+# --- collect objects from the Kbuild fragments -----------------------------
+# $(call kbuild-dir,prefix): read prefix/Kbuild; objects join keel-objs,
+# subdirectories ("dir/") are read the same way.
+keel-objs :=
+define kbuild-dir
+obj-y :=
+include $(srctree)/$(1)Kbuild
+$(1)objs := $$(filter %.o,$$(obj-y))
+$(1)dirs := $$(filter %/,$$(obj-y))
+keel-objs += $$(addprefix $(1),$$($(1)objs))
+$$(foreach d,$$($(1)dirs),$$(eval $$(call kbuild-dir,$(1)$$(d))))
+endef
+$(eval $(call kbuild-dir,))
+
+objs := $(addprefix $(build)/,$(keel-objs))
+lib-objs := $(filter-out $(build)/runtime.o,$(objs))
+
+# --- dependencies ----------------------------------------------------------
+deps-stamp := $(SYSROOT)/.stamp-deps-$(ARCH)
+$(deps-stamp): $(srctree)/scripts/deps.sh
+	$(Q)$(srctree)/scripts/host-packages.sh $(ARCH)
+	$(Q)$(srctree)/scripts/deps.sh $(ARCH) $(SYSROOT) $(DL_DIR) $(KEEL_OUT)/work/$(ARCH) $(CROSS_COMPILE)
+	$(Q)touch $@
+
+deps:
+	$(Q)rm -f $(deps-stamp)
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(objtree) $(deps-stamp)
+
+# --- compile and link ------------------------------------------------------
+version-h := $(objtree)/include/generated/version.h
+$(version-h): FORCE
+	$(Q)mkdir -p $(dir $@)
+	$(Q)c=$$(git -C $(srctree) rev-parse -q --verify HEAD 2>/dev/null || echo unknown); \
+	d=$$(git -C $(srctree) status --porcelain 2>/dev/null | grep -qv '^??' && echo -dirty); \
+	printf '#define KEEL_VERSION "%s"\n#define KEEL_COMMIT "%s%s"\n#define OCI_SPEC_VERSION "%s"\n' \
+		'$(KEEL_VERSION)' "$$c" "$$d" '$(OCI_SPEC_VERSION)' >$@.tmp; \
+	cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(build)/runtime.o: $(version-h)
+
+$(build)/%.o: $(srctree)/%.c $(auto.conf) | $(deps-stamp)
+	$(quiet) CC $(@:$(build)/%=%)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(KEEL_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(build)/libkeel.a: $(lib-objs)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(build)/keel.unstripped: $(build)/runtime.o $(build)/libkeel.a
+	$(quiet) LD $(@:$(objtree)/%=%)
+	$(Q)$(CC) $(KEEL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(objtree)/keel: $(build)/keel.unstripped
+	$(quiet) STRIP keel
+	$(Q)$(STRIP) --strip-all -R .comment -R .note -o $@ $<
+
+all: $(objtree)/keel
+
+size: $(objtree)/keel
+	@printf 'keel %s (%s): %s bytes stripped (%s KiB)\n' '$(ARCH)' \
+		"$$(grep -c '^CONFIG_.*=y' $(KCONFIG_CONFIG)) options" \
+		"$$(stat -c %s $<)" "$$(( ($$(stat -c %s $<) + 1023) / 1024 ))"
+
+# --- tests -----------------------------------------------------------------
+unit-srcs := $(wildcard $(srctree)/test/unit/*_test.c)
+unit-bins := $(patsubst $(srctree)/test/unit/%.c,$(build)/test/unit/%,$(unit-srcs))
+test-bins := $(build)/test/probe
+
+$(build)/test/unit/%: $(build)/test/unit/%.o $(build)/libkeel.a
+	$(quiet) LD $(@:$(objtree)/%=%)
+	$(Q)$(CC) $(KEEL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(build)/test/probe: $(build)/test/probe.o
+	$(quiet) LD $(@:$(objtree)/%=%)
+	$(Q)$(CC) $(KEEL_LDFLAGS) $(LDFLAGS) -o $@ $^
+
+tests: $(objtree)/keel $(unit-bins) $(test-bins)
+
+check: tests
+	$(Q)KEEL=$(objtree)/keel BUILD=$(build) ARCH=$(ARCH) CONFIG=$(KCONFIG_CONFIG) \
+		$(srctree)/test/run $(TESTS)
+
+demo: $(objtree)/keel
+	$(Q)KEEL=$(objtree)/keel $(srctree)/scripts/demo.sh
+
+clean:
+	$(Q)rm -rf $(build) $(objtree)/keel
+
+distclean: clean
+	$(Q)rm -rf $(KEEL_OUT) $(objtree)/include/generated $(objtree)/include/config \
+		$(KCONFIG_CONFIG) $(KCONFIG_CONFIG).old
+
+help:
+	@sed -n '2,/^$$/s/^# \{0,1\}//p' $(srctree)/Makefile
+	@echo 'Configuration: defconfig <name>_defconfig menuconfig olddefconfig savedefconfig'
+	@echo '               allnoconfig allyesconfig      (configs/, board/<name>/)'
+	@echo 'Build:         all deps size tests clean distclean'
+	@echo 'Test:          check [TESTS="pattern..."] demo'
+
+-include $(objs:.o=.d) $(build)/test/unit/*.d $(build)/test/probe.d
+
+.PHONY: all deps size tests check demo clean distclean help FORCE
+endif

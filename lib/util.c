@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/util.h"
+
+static void *oom(void *p)
+{
+	if (!p) {
+		static const char msg[] = "keel: out of memory\n";
+
+		(void)!write(2, msg, sizeof(msg) - 1);
+		abort();
+	}
+	return p;
+}
+
+void *xmalloc(size_t n)
+{
+	return oom(malloc(n ? n : 1));
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	return oom(calloc(n ? n : 1, size ? size : 1));
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	return oom(realloc(p, n ? n : 1));
+}
+
+char *xstrdup(const char *s)
+{
+	return oom(strdup(s));
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return oom(n < 0 ? NULL : s);
+}
+
+ssize_t write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(fd, p + done, len - done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		done += n;
+	}
+	return done;
+}
+
+ssize_t read_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = read(fd, p + done, len - done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		done += n;
+	}
+	return done;
+}
+
+int read_file_at(int dirfd, const char *path, char **out, size_t *len, struct err *e)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	size_t cap = 4096, n = 0;
+	char *buf;
+
+	if (fd < 0)
+		return err_sys(e, errno, "open %s", path);
+	buf = xmalloc(cap);
+	for (;;) {
+		ssize_t r;
+
+		if (n + 1 >= cap)
+			buf = xrealloc(buf, cap *= 2);
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int saved = errno;
+
+			free(buf);
+			return err_sys(e, saved, "read %s", path);
+		}
+		if (r == 0)
+			break;
+		n += r;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	if (len)
+		*len = n;
+	return 0;
+}
+
+int read_file(const char *path, char **out, size_t *len, struct err *e)
+{
+	return read_file_at(AT_FDCWD, path, out, len, e);
+}
+
+int write_file(const char *path, const char *buf, size_t len, struct err *e)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+
+	if (fd < 0)
+		return err_sys(e, errno, "open %s", path);
+	if (write_all(fd, buf, len) < 0)
+		return err_sys(e, errno, "write %s", path);
+	return 0;
+}
+
+int write_file_atomic(const char *path, const char *buf, size_t len, mode_t mode,
+		      struct err *e)
+{
+	_cleanup_free_ char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+
+	if (fd < 0)
+		return err_sys(e, errno, "create %s", tmp);
+	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+		int saved = errno;
+
+		close(fd);
+		unlink(tmp);
+		return err_sys(e, saved, "write %s", tmp);
+	}
+	close(fd);
+	if (rename(tmp, path) < 0) {
+		int saved = errno;
+
+		unlink(tmp);
+		return err_sys(e, saved, "rename %s", path);
+	}
+	return 0;
+}
+
+int mkdir_p(const char *path, mode_t mode, struct err *e)
+{
+	_cleanup_free_ char *p = xstrdup(path);
+
+	for (char *s = p + 1; ; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+
+			*s = '\0';
+			if (mkdir(p, mode) < 0 && errno != EEXIST)
+				return err_sys(e, errno, "mkdir %s", p);
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	return 0;
+}
+
+int proc_start_time(pid_t pid, unsigned long long *out)
+{
+	char path[64], buf[1024];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+	char *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	/* comm (field 2) may hold spaces and ')': skip to the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p)
+		return -EIO;
+	/* after ") " come fields 3..; start time is field 22 */
+	for (int field = 2; field < 22 && p; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%llu", out) != 1)
+		return -EIO;
+	return 0;
+}
+
+bool str_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}

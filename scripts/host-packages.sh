@@ -1,0 +1,32 @@
+#!/bin/sh
+# Install the Debian packages keel's build, tests and demo need on the host.
+# Idempotent: it asks apt only for what is missing.  Usage: host-packages.sh [ARCH...]
+set -eu
+
+pkgs="make gcc binutils file musl-tools musl-dev gperf dpkg-dev xz-utils python3-kconfiglib busybox-static"
+for arch in "$@"; do
+	case $arch in
+	x86_64) ;;
+	aarch64) pkgs="$pkgs gcc-aarch64-linux-gnu" ;;
+	armv7) pkgs="$pkgs gcc-arm-linux-gnueabihf" ;;
+	riscv64) pkgs="$pkgs gcc-riscv64-linux-gnu" ;;
+	*) echo "host-packages.sh: unknown architecture '$arch'" >&2; exit 2 ;;
+	esac
+done
+
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -n "$missing" ] || exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "host-packages.sh: need root to install:$missing" >&2
+	exit 1
+fi
+echo "  APT     $missing"
+# One architecture's index may be unreachable; what we need is usually
+# still resolvable from the others, so do not stop on a failed update.
+apt-get update -q >/dev/null 2>&1 || echo "host-packages.sh: apt-get update reported errors, continuing" >&2
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >/dev/null
