@@ -203,9 +203,13 @@ size: $(objtree)/keel
 # --- tests -----------------------------------------------------------------
 unit-srcs := $(wildcard $(srctree)/test/unit/*_test.c)
 unit-bins := $(patsubst $(srctree)/test/unit/%.c,$(build)/test/unit/%,$(unit-srcs))
-test-bins := $(build)/test/probe
+test-bins := $(if $(wildcard $(srctree)/test/probe.c),$(build)/test/probe)
 
-$(build)/test/unit/%: $(build)/test/unit/%.o $(build)/libkeel.a
+# test/unit/<subsystem>_test.c links against that subsystem's objects and
+# lib/ only, so a unit test cannot lean on the rest of keel.
+.SECONDEXPANSION:
+$(build)/test/unit/%_test: $(build)/test/unit/%_test.o \
+		$$(filter $(build)/$$*/% $(build)/lib/%,$(lib-objs))
 	$(quiet) LD $(@:$(objtree)/%=%)
 	$(Q)$(CC) $(KEEL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 

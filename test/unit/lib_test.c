@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/err.h"
+#include "lib/util.h"
+#include "test/unit/tap.h"
+
+static int test_err_set_returns_negative_code(void)
+{
+	struct err e = { 0 };
+
+	CHECK(err_set(&e, ENOENT, "thing %d", 3) == -ENOENT);
+	CHECK(e.code == ENOENT);
+	CHECK_STR(e.msg, "thing 3");
+	return TEST_PASS;
+}
+
+static int test_err_sys_appends_strerror(void)
+{
+	struct err e = { 0 };
+
+	CHECK(err_sys(&e, ENOENT, "open %s", "/x") == -ENOENT);
+	CHECK_STR(e.msg, "open /x: No such file or directory");
+	return TEST_PASS;
+}
+
+static int test_err_wrap_prepends(void)
+{
+	struct err e = { 0 };
+
+	err_set(&e, EINVAL, "inner");
+	CHECK(err_wrap(&e, "outer %s", "ctx") == -EINVAL);
+	CHECK_STR(e.msg, "outer ctx: inner");
+	return TEST_PASS;
+}
+
+static int test_err_truncates_safely(void)
+{
+	char big[1000];
+	struct err e = { 0 };
+
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	err_set(&e, EINVAL, "%s", big);
+	CHECK(strlen(e.msg) == ERR_MSG_MAX - 1);
+	err_wrap(&e, "%s", big);
+	CHECK(strlen(e.msg) == ERR_MSG_MAX - 1);
+	return TEST_PASS;
+}
+
+static int test_zero_code_becomes_einval(void)
+{
+	struct err e = { 0 };
+
+	CHECK(err_set(&e, 0, "x") == -EINVAL);
+	return TEST_PASS;
+}
+
+static int test_proc_start_time_self(void)
+{
+	unsigned long long a = 0, b = 0;
+
+	CHECK(proc_start_time(getpid(), &a) == 0);
+	CHECK(proc_start_time(getpid(), &b) == 0);
+	CHECK(a == b && a > 0);
+	CHECK(proc_start_time(-1, &a) < 0);
+	return TEST_PASS;
+}
+
+static int test_write_file_atomic_roundtrip(void)
+{
+	char dir[] = "/tmp/keel-lib-test.XXXXXX", path[64];
+	struct err e = { 0 };
+	char *got = NULL;
+	size_t len;
+
+	CHECK(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/a/b/f", dir);
+	snprintf(path, sizeof(path), "%s/a/b", dir);
+	CHECK(mkdir_p(path, 0700, &e) == 0);
+	snprintf(path, sizeof(path), "%s/a/b/f", dir);
+	CHECK(write_file_atomic(path, "hello", 5, 0600, &e) == 0);
+	CHECK(read_file(path, &got, &len, &e) == 0);
+	CHECK(len == 5);
+	CHECK_STR(got, "hello");
+	free(got);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/a/b", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/a", dir);
+	rmdir(path);
+	rmdir(dir);
+	return TEST_PASS;
+}
+
+int main(void)
+{
+	RUN_TEST(test_err_set_returns_negative_code);
+	RUN_TEST(test_err_sys_appends_strerror);
+	RUN_TEST(test_err_wrap_prepends);
+	RUN_TEST(test_err_truncates_safely);
+	RUN_TEST(test_zero_code_becomes_einval);
+	RUN_TEST(test_proc_start_time_self);
+	RUN_TEST(test_write_file_atomic_roundtrip);
+	return tap_done();
+}
