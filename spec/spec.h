@@ -89,6 +89,8 @@ struct spec_process {
 	char *selinux_label;
 	bool has_oom_score_adj;
 	int oom_score_adj;
+	/* runtime-spec 1.2 fields keel does not apply yet: present or not */
+	bool has_scheduler, has_io_priority, has_exec_cpu_affinity;
 };
 
 struct spec_hook {
@@ -200,6 +202,7 @@ struct spec_linux {
 	bool has_personality;
 	bool has_time_offsets;
 	bool has_intel_rdt;
+	bool has_net_devices;	/* runtime-spec 1.2 linux.netDevices */
 };
 
 struct spec_annotation {

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The JSON side of spec/: error paths, typed getters and the field-table
+ * engine.  Every getter fails with "<path>: <problem>" so a user can find
+ * the offending value without reading keel.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/util.h"
+#include "spec/spec-internal.h"
+
+/* A path that overflows is cut, not lost: the message stays useful. */
+static void path_append(struct ctx *c, const char *seg)
+{
+	size_t room = sizeof(c->path) - 1 - c->len, n = strlen(seg);
+
+	if (n > room)
+		n = room;
+	memcpy(c->path + c->len, seg, n);
+	c->len += n;
+	c->path[c->len] = '\0';
+}
+
+size_t path_key(struct ctx *c, const char *key)
+{
+	size_t old = c->len;
+
+	if (old)
+		path_append(c, ".");
+	path_append(c, key);
+	return old;
+}
+
+size_t path_idx(struct ctx *c, size_t i)
+{
+	size_t old = c->len;
+	char seg[32];
+
+	snprintf(seg, sizeof(seg), "[%zu]", i);
+	path_append(c, seg);
+	return old;
+}
+
+void path_pop(struct ctx *c, size_t len)
+{
+	c->len = len;
+	c->path[len] = '\0';
+}
+
+int fail(struct ctx *c, const char *fmt, ...)
+{
+	char msg[ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return err_set(c->e, EINVAL, "%s: %s", c->path, msg);
+}
+
+void json_init(void)
+{
+	/* keel's rule: out of memory aborts, rather than cJSON's NULL
+	 * returns that would read as "invalid JSON" or a missing field. */
+	static cJSON_Hooks hooks = { .malloc_fn = xmalloc, .free_fn = free };
+
+	cJSON_InitHooks(&hooks);
+}
+
+/*
+ * cJSON keeps numbers only as double, which cannot hold every uint64_t:
+ * RLIM_INFINITY (18446744073709551615) and 64-bit seccomp masks would be
+ * rounded.  So we lex the source once more and hang each number's text on
+ * its node as valuestring, which cJSON leaves unused for numbers and frees
+ * in cJSON_Delete().  cJSON builds the tree in document order, so a
+ * depth-first walk meets the numbers in the order the lexer finds them.
+ */
+struct lexer {
+	const char *p, *end;
+};
+
+static bool next_number(struct lexer *l, const char **start, size_t *len)
+{
+	static const char num_chars[] = "0123456789+-.eE";
+
+	while (l->p < l->end) {
+		char ch = *l->p;
+
+		if (ch == '"') {
+			for (l->p++; l->p < l->end && *l->p != '"'; l->p++)
+				if (*l->p == '\\')
+					l->p++;
+			l->p++;
+		} else if (ch == '-' || (ch >= '0' && ch <= '9')) {
+			*start = l->p;
+			while (l->p < l->end && *l->p && strchr(num_chars, *l->p))
+				l->p++;
+			*len = (size_t)(l->p - *start);
+			return true;
+		} else {
+			l->p++;
+		}
+	}
+	return false;
+}
+
+static void keep_text(cJSON *j, struct lexer *l)
+{
+	const char *start;
+	size_t len;
+
+	for (; j; j = j->next) {
+		if (cJSON_IsNumber(j) && !j->valuestring && next_number(l, &start, &len)) {
+			j->valuestring = xmalloc(len + 1);
+			memcpy(j->valuestring, start, len);
+			j->valuestring[len] = '\0';
+		}
+		keep_text(j->child, l);
+	}
+}
+
+void json_keep_number_text(cJSON *root, const char *json, size_t len)
+{
+	struct lexer l = { json, json + len };
+
+	keep_text(root, &l);
+}
+
+int get_str(struct ctx *c, const cJSON *j, char **out)
+{
+	if (!cJSON_IsString(j))
+		return fail(c, "must be a string");
+	*out = arena_strdup(c->a, j->valuestring);
+	return 0;
+}
+
+int get_abspath(struct ctx *c, const cJSON *j, char **out)
+{
+	if (!cJSON_IsString(j))
+		return fail(c, "must be a string");
+	if (j->valuestring[0] != '/')
+		return fail(c, "must be an absolute path");
+	*out = arena_strdup(c->a, j->valuestring);
+	return 0;
+}
+
+int get_bool(struct ctx *c, const cJSON *j, bool *out)
+{
+	if (!cJSON_IsBool(j))
+		return fail(c, "must be a boolean");
+	*out = cJSON_IsTrue(j);
+	return 0;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/*
+ * The number as an exact integer: from its source text when it is written
+ * as one, else from the double when that is integral ("1e3", "2.0").
+ * Returns 0, -ERANGE or -EDOM (not an integer).
+ */
+static int number_int(const cJSON *j, bool is_unsigned, int64_t *s, uint64_t *u)
+{
+	const char *t = j->valuestring;
+	double d = j->valuedouble;
+
+	errno = 0;
+	if (t && all_digits(t + (t[0] == '-'))) {
+		if (is_unsigned && t[0] == '-')
+			return -ERANGE;
+		if (is_unsigned)
+			*u = strtoull(t, NULL, 10);
+		else
+			*s = strtoll(t, NULL, 10);
+		return errno == ERANGE ? -ERANGE : 0;
+	}
+	if (!isfinite(d))
+		return -EDOM;
+	if (is_unsigned) {
+		if (!(d >= 0 && d < 18446744073709551616.0))
+			return -ERANGE;
+		*u = (uint64_t)d;
+		return (double)*u == d ? 0 : -EDOM;
+	}
+	if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
+		return -ERANGE;
+	*s = (int64_t)d;
+	return (double)*s == d ? 0 : -EDOM;
+}
+
+int get_int(struct ctx *c, const cJSON *j, int64_t min, int64_t max, int64_t *out)
+{
+	int64_t v = 0;
+	int r;
+
+	if (!cJSON_IsNumber(j))
+		return fail(c, "must be an integer");
+	r = number_int(j, false, &v, NULL);
+	if (r == -EDOM)
+		return fail(c, "must be an integer");
+	if (r < 0 || v < min || v > max)
+		return fail(c, "must be an integer between %" PRId64 " and %" PRId64,
+			    min, max);
+	*out = v;
+	return 0;
+}
+
+int get_u64(struct ctx *c, const cJSON *j, uint64_t *out)
+{
+	uint64_t v = 0;
+	int r;
+
+	if (!cJSON_IsNumber(j))
+		return fail(c, "must be an integer");
+	r = number_int(j, true, NULL, &v);
+	if (r == -EDOM)
+		return fail(c, "must be an integer");
+	if (r < 0)
+		return fail(c, "must be an integer between 0 and %" PRIu64, UINT64_MAX);
+	*out = v;
+	return 0;
+}
+
+int get_object(struct ctx *c, const cJSON *j)
+{
+	return cJSON_IsObject(j) ? 0 : fail(c, "must be an object");
+}
+
+int get_array(struct ctx *c, const cJSON *j, size_t *n)
+{
+	if (!cJSON_IsArray(j))
+		return fail(c, "must be an array");
+	*n = (size_t)cJSON_GetArraySize(j);
+	return 0;
+}
+
+static int strv_fail(struct ctx *c, unsigned int flags)
+{
+	if (flags & STRV_ABSPATH)
+		return fail(c, "must be an array of absolute paths");
+	if (flags & STRV_NONEMPTY)
+		return fail(c, "must be a non-empty array of strings");
+	return fail(c, "must be an array of strings");
+}
+
+int get_strv(struct ctx *c, const cJSON *j, unsigned int flags, char ***out)
+{
+	const cJSON *it;
+	char **v;
+	size_t i = 0;
+
+	if (!cJSON_IsArray(j) || ((flags & STRV_NONEMPTY) && !j->child))
+		return strv_fail(c, flags);
+	v = arena_array(c->a, (size_t)cJSON_GetArraySize(j) + 1, sizeof(*v));
+	cJSON_ArrayForEach(it, j) {
+		if (!cJSON_IsString(it)) {
+			path_idx(c, i);
+			return fail(c, "must be a string");
+		}
+		if ((flags & STRV_ABSPATH) && it->valuestring[0] != '/') {
+			path_idx(c, i);
+			return fail(c, "must be an absolute path");
+		}
+		v[i++] = arena_strdup(c->a, it->valuestring);
+	}
+	*out = v;
+	return 0;
+}
+
+int parse_array(struct ctx *c, const cJSON *j, size_t elem_size, elem_fn fn,
+		void **out, size_t *n)
+{
+	const cJSON *it;
+	unsigned char *arr;
+	size_t i = 0, count;
+	int r;
+
+	r = get_array(c, j, &count);
+	if (r < 0)
+		return r;
+	arr = arena_array(c->a, count, elem_size);
+	cJSON_ArrayForEach(it, j) {
+		size_t old = path_idx(c, i);
+
+		r = fn(c, it, arr + i * elem_size);
+		if (r < 0)
+			return r;
+		path_pop(c, old);
+		i++;
+	}
+	*out = arr;
+	*n = count;
+	return 0;
+}
+
+int parse_kv(struct ctx *c, const cJSON *j, size_t elem_size, kv_fn put,
+	     void **out, size_t *n)
+{
+	const cJSON *it;
+	unsigned char *arr;
+	size_t i = 0;
+	int r;
+
+	r = get_object(c, j);
+	if (r < 0)
+		return r;
+	arr = arena_array(c->a, (size_t)cJSON_GetArraySize(j), elem_size);
+	cJSON_ArrayForEach(it, j) {
+		if (!cJSON_IsString(it)) {
+			path_key(c, it->string);
+			return fail(c, "must be a string");
+		}
+		put(arr, i++, arena_strdup(c->a, it->string),
+		    arena_strdup(c->a, it->valuestring));
+	}
+	*out = arr;
+	*n = i;
+	return 0;
+}
+
+static void store_int(void *p, size_t size, int64_t v)
+{
+	switch (size) {
+	case 1: *(int8_t *)p = (int8_t)v; break;
+	case 2: *(int16_t *)p = (int16_t)v; break;
+	case 4: *(int32_t *)p = (int32_t)v; break;
+	default: *(int64_t *)p = v; break;
+	}
+}
+
+static int parse_field(struct ctx *c, const cJSON *j, void *base, const struct field *f)
+{
+	void *p = (char *)base + f->off;
+	int64_t v;
+	int r;
+
+	switch (f->kind) {
+	case F_STR:	return get_str(c, j, p);
+	case F_ABSPATH:	return get_abspath(c, j, p);
+	case F_BOOL:	return get_bool(c, j, p);
+	case F_U64:	return get_u64(c, j, p);
+	case F_STRV:	return get_strv(c, j, 0, p);
+	case F_ARGV:	return get_strv(c, j, STRV_NONEMPTY, p);
+	case F_PATHV:	return get_strv(c, j, STRV_ABSPATH, p);
+	case F_PRESENT:	*(bool *)p = true; return 0;
+	case F_FUNC:	return f->fn(c, j, base);
+	case F_INT:
+		r = get_int(c, j, f->min, f->max, &v);
+		if (r == 0)
+			store_int(p, f->size, v);
+		return r;
+	}
+	return fail(c, "internal: bad field kind");
+}
+
+int parse_fields(struct ctx *c, const cJSON *j, void *base,
+		 const struct field *f, size_t n)
+{
+	int r;
+
+	r = get_object(c, j);
+	if (r < 0)
+		return r;
+	for (; n--; f++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, f->name);
+		size_t old;
+
+		if (cJSON_IsNull(v))
+			v = NULL;
+		if (!v && !f->req)
+			continue;
+		old = path_key(c, f->name);
+		if (!v)
+			return fail(c, "missing");
+		r = parse_field(c, v, base, f);
+		if (r < 0)
+			return r;
+		if (f->has)
+			*(bool *)((char *)base + f->has - 1) = true;
+		path_pop(c, old);
+	}
+	return 0;
+}

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: MIT
+/*
+ * config.json top level: root, mounts, hooks, annotations, and the checks
+ * that span several sections.  process.c, linux.c and seccomp.c do the
+ * rest; all of them fill one arena.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "lib/cleanup.h"
+#include "lib/util.h"
+#include "spec/spec-internal.h"
+
+typedef __typeof__(((struct spec *)0)->root) spec_root;
+
+static const struct field root_fields[] = {
+	FIELD(spec_root, "path", F_STR, path, .req = true),
+	FIELD(spec_root, "readonly", F_BOOL, readonly),
+};
+
+static int parse_root(struct ctx *c, const cJSON *j, void *base)
+{
+	struct spec *s = base;
+
+	return parse_fields(c, j, &s->root, root_fields, ARRAY_SIZE(root_fields));
+}
+
+static int parse_idmap(struct ctx *c, const cJSON *j, void *elem)
+{
+	static const struct field f[] = {
+		FIELD(struct spec_idmap, "containerID", F_INT, container_id,
+		      .req = true, .max = UINT32_MAX),
+		FIELD(struct spec_idmap, "hostID", F_INT, host_id,
+		      .req = true, .max = UINT32_MAX),
+		FIELD(struct spec_idmap, "size", F_INT, size,
+		      .req = true, .max = UINT32_MAX),
+	};
+
+	return parse_fields(c, j, elem, f, ARRAY_SIZE(f));
+}
+
+int parse_idmaps(struct ctx *c, const cJSON *j, struct spec_idmap **out, size_t *n)
+{
+	return parse_array(c, j, sizeof(**out), parse_idmap, (void **)out, n);
+}
+
+static int mount_uid_maps(struct ctx *c, const cJSON *j, void *base)
+{
+	struct spec_mount *m = base;
+
+	return parse_idmaps(c, j, &m->uid_mappings, &m->n_uid_mappings);
+}
+
+static int mount_gid_maps(struct ctx *c, const cJSON *j, void *base)
+{
+	struct spec_mount *m = base;
+
+	return parse_idmaps(c, j, &m->gid_mappings, &m->n_gid_mappings);
+}
+
+static const struct field mount_fields[] = {
+	FIELD(struct spec_mount, "destination", F_ABSPATH, destination, .req = true),
+	FIELD(struct spec_mount, "type", F_STR, type),
+	FIELD(struct spec_mount, "source", F_STR, source),
+	FIELD(struct spec_mount, "options", F_STRV, options),
+	FIELD_FN("uidMappings", mount_uid_maps),
+	FIELD_FN("gidMappings", mount_gid_maps),
+};
+
+/* Append opt to the comma-separated data string being built. */
+static void data_add(struct ctx *c, char **data, const char *opt)
+{
+	size_t old = *data ? strlen(*data) : 0, n = strlen(opt);
+	char *d = arena_alloc(c->a, old + n + 2);
+
+	if (old) {
+		memcpy(d, *data, old);
+		d[old++] = ',';
+	}
+	memcpy(d + old, opt, n + 1);
+	*data = d;
+}
+
+int parse_mount_options(struct ctx *c, struct spec_mount *m)
+{
+	for (char **o = m->options; o && *o; o++) {
+		const struct mnt_opt *opt = mnt_opt_find(*o);
+
+		if (!opt) {
+			data_add(c, &m->data, *o);
+			continue;
+		}
+		switch (opt->kind) {
+		case MNT_SET:
+			m->flags |= opt->flag;
+			break;
+		case MNT_CLEAR:
+			m->flags &= ~opt->flag;
+			break;
+		case MNT_PROP:
+			/* mount(2) takes one propagation type per call: last wins. */
+			m->propagation = opt->flag;
+			break;
+		case MNT_BIND:
+			m->flags |= opt->flag;
+			m->bind = true;
+			m->recursive |= !!(opt->flag & MS_REC);
+			break;
+		case MNT_KEEP:
+			break;
+		}
+	}
+	return 0;
+}
+
+static int parse_mount(struct ctx *c, const cJSON *j, void *elem)
+{
+	int r = parse_fields(c, j, elem, mount_fields, ARRAY_SIZE(mount_fields));
+
+	return r < 0 ? r : parse_mount_options(c, elem);
+}
+
+static int parse_mounts(struct ctx *c, const cJSON *j, void *base)
+{
+	struct spec *s = base;
+
+	return parse_array(c, j, sizeof(*s->mounts), parse_mount,
+			   (void **)&s->mounts, &s->n_mounts);
+}
+
+static const struct field hook_fields[] = {
+	FIELD(struct spec_hook, "path", F_ABSPATH, path, .req = true),
+	FIELD(struct spec_hook, "args", F_STRV, args),
+	FIELD(struct spec_hook, "env", F_STRV, env),
+	FIELD(struct spec_hook, "timeout", F_INT, timeout,
+	      .has = HAS(struct spec_hook, has_timeout), .min = 1, .max = INT32_MAX),
+};
+
+static int parse_hook(struct ctx *c, const cJSON *j, void *elem)
+{
+	return parse_fields(c, j, elem, hook_fields, ARRAY_SIZE(hook_fields));
+}
+
+static int parse_hooks(struct ctx *c, const cJSON *j, void *base)
+{
+	struct spec *s = base;
+	struct spec_hooks *h = arena_alloc(c->a, sizeof(*h));
+	int r = get_object(c, j);
+
+	for (int k = 0; r == 0 && k < SPEC_HOOK_COUNT; k++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, spec_hook_names[k]);
+		size_t old;
+
+		if (!v || cJSON_IsNull(v))
+			continue;
+		old = path_key(c, spec_hook_names[k]);
+		r = parse_array(c, v, sizeof(*h->list[k]), parse_hook,
+				(void **)&h->list[k], &h->count[k]);
+		if (r == 0)
+			path_pop(c, old);
+	}
+	s->hooks = h;
+	return r;
+}
+
+static void put_annotation(void *arr, size_t i, char *key, char *value)
+{
+	struct spec_annotation *a = arr;
+
+	a[i].key = key;
+	a[i].value = value;
+}
+
+static int parse_annotations(struct ctx *c, const cJSON *j, void *base)
+{
+	struct spec *s = base;
+
+	return parse_kv(c, j, sizeof(*s->annotations), put_annotation,
+			(void **)&s->annotations, &s->n_annotations);
+}
+
+static const struct field spec_fields[] = {
+	FIELD(struct spec, "ociVersion", F_STR, oci_version, .req = true),
+	/* Optional for other platforms, REQUIRED on Linux. */
+	FIELD_FN("root", parse_root, .req = true),
+	FIELD_FN("mounts", parse_mounts),
+	FIELD_FN("process", parse_process),
+	FIELD(struct spec, "hostname", F_STR, hostname),
+	FIELD(struct spec, "domainname", F_STR, domainname),
+	FIELD_FN("hooks", parse_hooks),
+	FIELD_FN("annotations", parse_annotations),
+	FIELD_FN("linux", parse_linux),
+};
+
+/* The runtime-spec: "MUST generate an error if ... set and a new UTS
+ * namespace is not requested" (joining one by path is not new). */
+static int check_uts(struct ctx *c, const struct spec *s)
+{
+	const struct spec_ns *ns = spec_ns_find(s, SPEC_NS_UTS);
+	bool new_uts = ns && !ns->path;
+
+	if (s->hostname && *s->hostname && !new_uts)
+		return err_set(c->e, EINVAL, "hostname: requires a new uts namespace");
+	if (s->domainname && *s->domainname && !new_uts)
+		return err_set(c->e, EINVAL, "domainname: requires a new uts namespace");
+	return 0;
+}
+
+/* Mappings only mean something to a user namespace we make or join. */
+static int check_userns(struct ctx *c, const struct spec *s)
+{
+	if (spec_ns_find(s, SPEC_NS_USER))
+		return 0;
+	if (s->linux.n_uid_mappings)
+		return err_set(c->e, EINVAL, "linux.uidMappings: requires a user namespace");
+	if (s->linux.n_gid_mappings)
+		return err_set(c->e, EINVAL, "linux.gidMappings: requires a user namespace");
+	return 0;
+}
+
+static int parse_spec(struct ctx *c, const cJSON *root, struct spec *s)
+{
+	int r;
+
+	if (!cJSON_IsObject(root))
+		return err_set(c->e, EINVAL, "not a JSON object");
+	r = parse_fields(c, root, s, spec_fields, ARRAY_SIZE(spec_fields));
+	if (r == 0)
+		r = check_uts(c, s);
+	if (r == 0)
+		r = check_userns(c, s);
+	return r;
+}
+
+/*
+ * cJSON stops at the end of the value; anything but blanks after it is
+ * bad.  A NUL ends the text, for callers that count the terminator.
+ */
+static size_t trailing_garbage(const char *json, size_t len, const char *end)
+{
+	size_t off = (size_t)(end - json);
+
+	while (off < len && json[off] && strchr(" \t\r\n", json[off]))
+		off++;
+	return off < len && json[off] ? off : 0;
+}
+
+static bool parse_json(const char *json, size_t len, cJSON **root, struct err *e)
+{
+	const char *end = NULL;
+	size_t bad;
+
+	json_init();
+	*root = cJSON_ParseWithLengthOpts(json, len, &end, false);
+	if (!*root) {
+		bad = end && end >= json ? (size_t)(end - json) : 0;
+		err_set(e, EINVAL, "not valid JSON near byte %zu", bad < len ? bad : len);
+		return false;
+	}
+	bad = trailing_garbage(json, len, end);
+	if (bad) {
+		err_set(e, EINVAL, "not valid JSON near byte %zu", bad);
+		return false;
+	}
+	json_keep_number_text(*root, json, (size_t)(end - json));
+	return true;
+}
+
+struct spec *spec_parse(const char *json, size_t len, struct err *e)
+{
+	_cleanup_json_ cJSON *root = NULL;
+	struct arena *a;
+	struct spec *s;
+	struct ctx c = { .e = e };
+
+	if (!parse_json(json, len, &root, e))
+		return NULL;
+	a = arena_new();
+	s = arena_alloc(a, sizeof(*s));
+	s->arena = a;
+	c.a = a;
+	if (parse_spec(&c, root, s) < 0) {
+		arena_free(a);
+		return NULL;
+	}
+	return s;
+}
+
+struct spec *spec_load(const char *bundle, struct err *e)
+{
+	_cleanup_free_ char *path = xasprintf("%s/config.json", bundle);
+	_cleanup_free_ char *buf = NULL;
+	struct spec *s;
+	size_t len;
+
+	if (read_file(path, &buf, &len, e) < 0) {
+		err_wrap(e, "config.json");
+		return NULL;
+	}
+	s = spec_parse(buf, len, e);
+	if (!s)
+		err_wrap(e, "config.json");
+	return s;
+}
+
+void spec_free(struct spec *s)
+{
+	/* s lives in its own arena. */
+	if (s)
+		arena_free(s->arena);
+}
+
+const struct spec_ns *spec_ns_find(const struct spec *s, enum spec_ns_type t)
+{
+	for (size_t i = 0; i < s->linux.n_namespaces; i++)
+		if (s->linux.namespaces[i].type == t)
+			return &s->linux.namespaces[i];
+	return NULL;
+}
+
+const char *spec_ns_name(enum spec_ns_type t)
+{
+	return (unsigned int)t < SPEC_NS_COUNT ? spec_ns_names[t] : NULL;
+}

@@ -1,0 +1,970 @@
+// SPDX-License-Identifier: MIT
+/*
+ * spec/ unit tests.  JSON snippets are written with single quotes, which
+ * q() turns into double quotes, so the fixtures stay readable.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/err.h"
+#include "lib/util.h"
+#include "spec/spec.h"
+#include "test/unit/tap.h"
+
+#define HEAD "{'ociVersion':'1.2.0','root':{'path':'rootfs'}"
+#define PROC "'process':{'user':{'uid':0,'gid':0},'args':['sh'],'cwd':'/'}"
+#define UTS "'linux':{'namespaces':[{'type':'uts'}]}"
+
+static struct err e;
+
+/* A config: the minimal head plus extra members (single-quoted). */
+static char *q(const char *extra)
+{
+	char *s = xasprintf(HEAD "%s%s}", extra[0] ? "," : "", extra);
+
+	for (char *p = s; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	return s;
+}
+
+static struct spec *parse(const char *extra)
+{
+	_cleanup_free_ char *json = q(extra);
+
+	err_clear(&e);
+	return spec_parse(json, strlen(json), &e);
+}
+
+/* Parse, which must fail; the message is in e.msg. */
+static const char *parse_err(const char *extra)
+{
+	struct spec *s = parse(extra);
+
+	if (s) {
+		spec_free(s);
+		return "(parsed without error)";
+	}
+	return e.msg;
+}
+
+static struct spec *parse_raw(const char *json)
+{
+	err_clear(&e);
+	return spec_parse(json, strlen(json), &e);
+}
+
+static const struct spec_mount *mount_at(const struct spec *s, const char *dest)
+{
+	for (size_t i = 0; i < s->n_mounts; i++)
+		if (!strcmp(s->mounts[i].destination, dest))
+			return &s->mounts[i];
+	return NULL;
+}
+
+static bool strv_has(char **v, const char *s)
+{
+	for (; v && *v; v++)
+		if (!strcmp(*v, s))
+			return true;
+	return false;
+}
+
+static int test_minimal(void)
+{
+	struct spec *s = parse("");
+
+	CHECK(s);
+	CHECK_STR(s->oci_version, "1.2.0");
+	CHECK_STR(s->root.path, "rootfs");
+	CHECK(!s->root.readonly);
+	CHECK(!s->process && !s->hooks && !s->linux.resources && !s->linux.seccomp);
+	CHECK(s->n_mounts == 0 && s->linux.n_namespaces == 0);
+	spec_free(s);
+	return TEST_PASS;
+}
+
+static int test_minimal_process(void)
+{
+	struct spec *s = parse(PROC);
+
+	CHECK(s && s->process);
+	CHECK_STR(s->process->args[0], "sh");
+	CHECK(s->process->args[1] == NULL);
+	CHECK_STR(s->process->cwd, "/");
+	CHECK(s->process->user.uid == 0 && !s->process->has_caps);
+	CHECK(!s->process->terminal && !s->process->has_oom_score_adj);
+	spec_free(s);
+	return TEST_PASS;
+}
+
+static int test_default_roundtrip(void)
+{
+	_cleanup_free_ char *json = spec_default_json(false);
+	struct spec *s = parse_raw(json);
+	const struct spec_mount *m;
+	const struct spec_process *p;
+
+	CHECK(s);
+	p = s->process;
+	CHECK_STR(s->oci_version, "1.2.0");
+	CHECK_STR(s->hostname, "keel");
+	CHECK(s->root.readonly && !strcmp(s->root.path, "rootfs"));
+	CHECK(p && p->terminal && p->no_new_privileges && !strcmp(p->args[0], "sh"));
+	CHECK(strv_has(p->env, "TERM=xterm"));
+	CHECK(p->caps.bounding == ((1ull << 29) | (1ull << 5) | (1ull << 10)));
+	CHECK(p->n_rlimits == 1 && p->rlimits[0].resource == RLIMIT_NOFILE);
+	CHECK(p->rlimits[0].soft == 1024 && p->rlimits[0].hard == 1024);
+	CHECK(s->n_mounts == 7 && s->linux.n_namespaces == 6);
+	CHECK(spec_ns_find(s, SPEC_NS_NETWORK) && !spec_ns_find(s, SPEC_NS_USER));
+	m = mount_at(s, "/dev");
+	CHECK(m && m->flags == (MS_NOSUID | MS_STRICTATIME));
+	CHECK_STR(m->data, "mode=755,size=65536k");
+	m = mount_at(s, "/dev/pts");
+	CHECK(m && !strcmp(m->data, "newinstance,ptmxmode=0666,mode=0620,gid=5"));
+	CHECK(s->linux.resources && !s->linux.resources->other);
+	CHECK(strv_has(s->linux.masked_paths, "/proc/kcore"));
+	CHECK(strv_has(s->linux.readonly_paths, "/proc/sys"));
+	spec_free(s);
+	return TEST_PASS;
+}
+
+static int test_default_rootless_roundtrip(void)
+{
+	_cleanup_free_ char *json = spec_default_json(true);
+	struct spec *s = parse_raw(json);
+	const struct spec_mount *m;
+
+	CHECK(s);
+	CHECK(spec_ns_find(s, SPEC_NS_USER) && !spec_ns_find(s, SPEC_NS_NETWORK));
+	CHECK(s->linux.n_uid_mappings == 1 && s->linux.n_gid_mappings == 1);
+	CHECK(s->linux.uid_mappings[0].host_id == geteuid());
+	CHECK(s->linux.gid_mappings[0].host_id == getegid());
+	CHECK(s->linux.uid_mappings[0].container_id == 0);
+	CHECK(s->linux.uid_mappings[0].size == 1);
+	CHECK(!mount_at(s, "/sys/fs/cgroup") && !s->linux.resources);
+	m = mount_at(s, "/sys");
+	CHECK(m && m->bind && m->recursive && (m->flags & MS_RDONLY));
+	m = mount_at(s, "/dev/pts");
+	CHECK(m && !strstr(m->data, "gid="));
+	spec_free(s);
+	return TEST_PASS;
+}
+
+static int test_err_oci_version(void)
+{
+	CHECK(!parse_raw("{}"));
+	CHECK_STR(e.msg, "ociVersion: missing");
+	CHECK(e.code == EINVAL);
+	CHECK(!parse_raw("{\"ociVersion\":1,\"root\":{\"path\":\"r\"}}"));
+	CHECK_STR(e.msg, "ociVersion: must be a string");
+	return TEST_PASS;
+}
+
+static int test_err_root(void)
+{
+	CHECK(!parse_raw("{\"ociVersion\":\"1.2.0\"}"));
+	CHECK_STR(e.msg, "root: missing");
+	CHECK(!parse_raw("{\"ociVersion\":\"1.2.0\",\"root\":{}}"));
+	CHECK_STR(e.msg, "root.path: missing");
+	CHECK(!parse_raw("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\",\"readonly\":1}}"));
+	CHECK_STR(e.msg, "root.readonly: must be a boolean");
+	return TEST_PASS;
+}
+
+static int test_err_args(void)
+{
+	CHECK_STR(parse_err("'process':{'user':{'uid':0,'gid':0},'args':[],'cwd':'/'}"),
+		  "process.args: must be a non-empty array of strings");
+	CHECK_STR(parse_err("'process':{'user':{'uid':0,'gid':0},'args':'sh','cwd':'/'}"),
+		  "process.args: must be a non-empty array of strings");
+	CHECK_STR(parse_err("'process':{'user':{'uid':0,'gid':0},'cwd':'/'}"),
+		  "process.args: missing");
+	CHECK_STR(parse_err("'process':{'user':{'uid':0,'gid':0},'args':['a',2],'cwd':'/'}"),
+		  "process.args[1]: must be a string");
+	return TEST_PASS;
+}
+
+static int test_err_cwd(void)
+{
+	CHECK_STR(parse_err("'process':{'user':{'uid':0,'gid':0},'args':['sh'],'cwd':'tmp'}"),
+		  "process.cwd: must be an absolute path");
+	CHECK_STR(parse_err("'process':{'user':{'uid':0,'gid':0},'args':['sh']}"),
+		  "process.cwd: missing");
+	return TEST_PASS;
+}
+
+static int test_err_user_ids(void)
+{
+	CHECK_STR(parse_err("'process':{'user':{'uid':-1,'gid':0},'args':['sh'],'cwd':'/'}"),
+		  "process.user.uid: must be an integer between 0 and 4294967294");
+	CHECK_STR(parse_err("'process':{'user':{'uid':4294967295,'gid':0},'args':['sh'],'cwd':'/'}"),
+		  "process.user.uid: must be an integer between 0 and 4294967294");
+	CHECK_STR(parse_err("'process':{'user':{'uid':'0','gid':0},'args':['sh'],'cwd':'/'}"),
+		  "process.user.uid: must be an integer");
+	CHECK_STR(parse_err("'process':{'user':{'uid':1.5,'gid':0},'args':['sh'],'cwd':'/'}"),
+		  "process.user.uid: must be an integer");
+	CHECK_STR(parse_err("'process':{'user':{'uid':0},'args':['sh'],'cwd':'/'}"),
+		  "process.user.gid: missing");
+	CHECK_STR(parse_err("'process':{'args':['sh'],'cwd':'/'}"), "process.user: missing");
+	return TEST_PASS;
+}
+
+static int test_user_extras(void)
+{
+	struct spec *s = parse("'process':{'user':{'uid':1000,'gid':100,'umask':18,"
+			       "'additionalGids':[5,4294967294]},'args':['sh'],'cwd':'/',"
+			       "'consoleSize':{'height':25,'width':80},'terminal':true}");
+
+	CHECK(s);
+	CHECK(s->process->user.uid == 1000 && s->process->user.gid == 100);
+	CHECK(s->process->user.has_umask && s->process->user.umask == 022);
+	CHECK(s->process->user.n_additional_gids == 2);
+	CHECK(s->process->user.additional_gids[1] == 4294967294u);
+	CHECK(s->process->has_console_size && s->process->console_height == 25);
+	CHECK(s->process->console_width == 80 && s->process->terminal);
+	spec_free(s);
+	CHECK_STR(parse_err("'process':{'user':{'uid':0,'gid':0,'additionalGids':[1,-2]},"
+			    "'args':['sh'],'cwd':'/'}"),
+		  "process.user.additionalGids[1]: must be an integer between 0 and 4294967294");
+	CHECK_STR(parse_err("'process':{'user':{'uid':0,'gid':0},'args':['sh'],'cwd':'/',"
+			    "'consoleSize':{'height':1}}"),
+		  "process.consoleSize.width: missing");
+	return TEST_PASS;
+}
+
+static int test_oom_score_adj(void)
+{
+	struct spec *s = parse("'process':{'user':{'uid':0,'gid':0},'args':['sh'],'cwd':'/',"
+			       "'oomScoreAdj':-1000}");
+
+	CHECK(s && s->process->has_oom_score_adj && s->process->oom_score_adj == -1000);
+	spec_free(s);
+	CHECK_STR(parse_err("'process':{'user':{'uid':0,'gid':0},'args':['sh'],'cwd':'/',"
+			    "'oomScoreAdj':1001}"),
+		  "process.oomScoreAdj: must be an integer between -1000 and 1000");
+	return TEST_PASS;
+}
+
+static int test_err_unknown_namespace(void)
+{
+	CHECK_STR(parse_err("'linux':{'namespaces':[{'type':'pid'},{'type':'mount'},"
+			    "{'type':'foo'}]}"),
+		  "linux.namespaces[2].type: unknown namespace \"foo\"");
+	CHECK_STR(parse_err("'linux':{'namespaces':[{'path':'/x'}]}"),
+		  "linux.namespaces[0].type: missing");
+	return TEST_PASS;
+}
+
+static int test_err_duplicate_namespace(void)
+{
+	CHECK_STR(parse_err("'linux':{'namespaces':[{'type':'pid'},{'type':'mount'},"
+			    "{'type':'ipc'},{'type':'pid'}]}"),
+		  "linux.namespaces[3]: duplicate namespace \"pid\"");
+	return TEST_PASS;
+}
+
+static int test_namespaces(void)
+{
+	struct spec *s = parse("'linux':{'namespaces':[{'type':'network','path':'/run/netns/a'},"
+			       "{'type':'time'},{'type':'cgroup'},{'type':'user'}]}");
+	const struct spec_ns *ns;
+
+	CHECK(s && s->linux.n_namespaces == 4);
+	ns = spec_ns_find(s, SPEC_NS_NETWORK);
+	CHECK(ns && ns->clone_flag == CLONE_NEWNET && !strcmp(ns->path, "/run/netns/a"));
+	CHECK(spec_ns_find(s, SPEC_NS_TIME)->clone_flag == 0x80);
+	CHECK(spec_ns_find(s, SPEC_NS_CGROUP)->clone_flag == 0x02000000);
+	CHECK(spec_ns_find(s, SPEC_NS_USER)->path == NULL);
+	CHECK(!spec_ns_find(s, SPEC_NS_PID));
+	spec_free(s);
+	CHECK_STR(parse_err("'linux':{'namespaces':[{'type':'ipc','path':'proc/1/ns/ipc'}]}"),
+		  "linux.namespaces[0].path: must be an absolute path");
+	return TEST_PASS;
+}
+
+static int test_ns_name(void)
+{
+	CHECK_STR(spec_ns_name(SPEC_NS_PID), "pid");
+	CHECK_STR(spec_ns_name(SPEC_NS_NETWORK), "network");
+	CHECK_STR(spec_ns_name(SPEC_NS_TIME), "time");
+	CHECK(spec_ns_name(SPEC_NS_COUNT) == NULL);
+	CHECK(spec_ns_name((enum spec_ns_type)-1) == NULL);
+	return TEST_PASS;
+}
+
+static int test_err_hostname_uts(void)
+{
+	struct spec *s;
+
+	CHECK_STR(parse_err("'hostname':'box'"), "hostname: requires a new uts namespace");
+	CHECK_STR(parse_err("'hostname':'box','linux':{'namespaces':"
+			    "[{'type':'uts','path':'/proc/1/ns/uts'}]}"),
+		  "hostname: requires a new uts namespace");
+	CHECK_STR(parse_err("'domainname':'lan'"), "domainname: requires a new uts namespace");
+	s = parse("'hostname':''");
+	CHECK(s);
+	spec_free(s);
+	s = parse("'hostname':'box','domainname':'lan'," UTS);
+	CHECK(s && !strcmp(s->hostname, "box") && !strcmp(s->domainname, "lan"));
+	spec_free(s);
+	return TEST_PASS;
+}
+
+static int test_err_mount_destination(void)
+{
+	CHECK_STR(parse_err("'mounts':[{'destination':'/a'},{'destination':'/b'},"
+			    "{'destination':'/c'},{'destination':'d','type':'tmpfs'}]"),
+		  "mounts[3].destination: must be an absolute path");
+	CHECK_STR(parse_err("'mounts':[{'type':'tmpfs'}]"), "mounts[0].destination: missing");
+	CHECK_STR(parse_err("'mounts':{}"), "mounts: must be an array");
+	CHECK_STR(parse_err("'mounts':[{'destination':'/a','options':['ro',1]}]"),
+		  "mounts[0].options[1]: must be a string");
+	return TEST_PASS;
+}
+
+static int test_mount_options(void)
+{
+	struct spec *s = parse("'mounts':[{'destination':'/t','type':'tmpfs','source':'tmpfs',"
+			       "'options':['ro','nosuid','nodev','mode=755','noexec','exec',"
+			       "'size=65536k','rslave','relatime','rro','idmap']},"
+			       "{'destination':'/b','source':'/x','options':['rbind','ro','rw',"
+			       "'private','shared']},"
+			       "{'destination':'/c','source':'/y','options':['bind']}]");
+	const struct spec_mount *m;
+
+	CHECK(s && s->n_mounts == 3);
+	m = &s->mounts[0];
+	CHECK(m->flags == (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_RELATIME));
+	CHECK(m->propagation == (MS_SLAVE | MS_REC));
+	CHECK_STR(m->data, "mode=755,size=65536k");
+	CHECK(!m->bind && !m->recursive);
+	CHECK(strv_has(m->options, "rro") && strv_has(m->options, "idmap"));
+	CHECK_STR(m->type, "tmpfs");
+	m = &s->mounts[1];
+	CHECK(m->bind && m->recursive && m->type == NULL && m->data == NULL);
+	CHECK(m->flags == (MS_BIND | MS_REC));
+	CHECK(m->propagation == MS_SHARED);
+	m = &s->mounts[2];
+	CHECK(m->bind && !m->recursive && m->flags == MS_BIND);
+	spec_free(s);
+	return TEST_PASS;
+}
+
+static int test_mount_idmaps(void)
+{
+	struct spec *s = parse("'mounts':[{'destination':'/a','source':'/x','options':['bind'],"
+			       "'uidMappings':[{'containerID':0,'hostID':1000,'size':1}],"
+			       "'gidMappings':[{'containerID':0,'hostID':100,'size':2}]}]");
+
+	CHECK(s && s->mounts[0].n_uid_mappings == 1 && s->mounts[0].n_gid_mappings == 1);
+	CHECK(s->mounts[0].uid_mappings[0].host_id == 1000);
+	CHECK(s->mounts[0].gid_mappings[0].size == 2);
+	spec_free(s);
+	return TEST_PASS;
+}
+
+static int test_rootfs_propagation(void)
+{
+	struct spec *s = parse("'linux':{'rootfsPropagation':'rslave'}");
+
+	CHECK(s && s->linux.rootfs_propagation == (MS_SLAVE | MS_REC));
+	spec_free(s);
+	s = parse("'linux':{'rootfsPropagation':'private'}");
+	CHECK(s && s->linux.rootfs_propagation == MS_PRIVATE);
+	spec_free(s);
+	CHECK_STR(parse_err("'linux':{'rootfsPropagation':'bogus'}"),
+		  "linux.rootfsPropagation: unknown propagation \"bogus\"");
+	return TEST_PASS;
+}
+
+#define CAPS(x) "'process':{'user':{'uid':0,'gid':0},'args':['sh'],'cwd':'/'," \
+		"'capabilities':" x "}"
+
+static int test_err_unknown_capability(void)
+{
+	CHECK_STR(parse_err(CAPS("{'bounding':['CAP_KILL','CAP_FOO']}")),
+		  "process.capabilities.bounding[1]: unknown capability \"CAP_FOO\"");
+	CHECK_STR(parse_err(CAPS("{'ambient':['kill']}")),
+		  "process.capabilities.ambient[0]: unknown capability \"kill\"");
+	CHECK_STR(parse_err(CAPS("{'effective':'CAP_KILL'}")),
+		  "process.capabilities.effective: must be an array of strings");
+	return TEST_PASS;
+}
+
+static int test_capability_bits(void)
+{
+	struct spec *s = parse(CAPS("{'bounding':['CAP_CHOWN','CAP_CHECKPOINT_RESTORE'],"
+				    "'effective':['CAP_SYS_ADMIN'],'inheritable':[],"
+				    "'permitted':['CAP_BPF','CAP_PERFMON'],"
+				    "'ambient':['CAP_NET_RAW']}"));
+	const struct spec_caps *c;
+
+	CHECK(s && s->process->has_caps);
+	c = &s->process->caps;
+	CHECK(c->bounding == ((1ull << 0) | (1ull << 40)));
+	CHECK(c->effective == (1ull << 21));
+	CHECK(c->inheritable == 0);
+	CHECK(c->permitted == ((1ull << 39) | (1ull << 38)));
+	CHECK(c->ambient == (1ull << 13));
+	spec_free(s);
+	return TEST_PASS;
+}
+
+#define RL(x) "'process':{'user':{'uid':0,'gid':0},'args':['sh'],'cwd':'/'," \
+	      "'rlimits':" x "}"
+
+static int test_rlimits(void)
+{
+	struct spec *s = parse(RL("[{'type':'RLIMIT_NOFILE','soft':1024,'hard':4096},"
+				  "{'type':'RLIMIT_CORE','soft':18446744073709551615,"
+				  "'hard':18446744073709551615},"
+				  "{'type':'RLIMIT_RTTIME','soft':9007199254740993,"
+				  "'hard':9007199254740993}]"));
+	const struct spec_rlimit *r;
+
+	CHECK(s && s->process->n_rlimits == 3);
+	r = s->process->rlimits;
+	CHECK(r[0].resource == RLIMIT_NOFILE && r[0].soft == 1024 && r[0].hard == 4096);
+	CHECK(r[1].resource == RLIMIT_CORE && r[1].soft == UINT64_MAX);
+	/* 2^53 + 1: a double would round it. */
+	CHECK(r[2].resource == RLIMIT_RTTIME && r[2].hard == 9007199254740993ull);
+	spec_free(s);
+	return TEST_PASS;
+}
+
+static int test_err_rlimits(void)
+{
+	CHECK_STR(parse_err(RL("[{'type':'RLIMIT_NOFILE','soft':1,'hard':1},"
+			       "{'type':'RLIMIT_NOFILE','soft':2,'hard':2}]")),
+		  "process.rlimits[1]: duplicate rlimit \"RLIMIT_NOFILE\"");
+	CHECK_STR(parse_err(RL("[{'type':'RLIMIT_FOO','soft':1,'hard':1}]")),
+		  "process.rlimits[0].type: unknown rlimit \"RLIMIT_FOO\"");
+	CHECK_STR(parse_err(RL("[{'type':'RLIMIT_AS','hard':1}]")),
+		  "process.rlimits[0].soft: missing");
+	CHECK_STR(parse_err(RL("[{'type':'RLIMIT_AS','soft':-1,'hard':1}]")),
+		  "process.rlimits[0].soft: must be an integer between 0 and 18446744073709551615");
+	CHECK_STR(parse_err(RL("[{'type':'RLIMIT_AS','soft':18446744073709551616,'hard':1}]")),
+		  "process.rlimits[0].soft: must be an integer between 0 and 18446744073709551615");
+	CHECK_STR(parse_err(RL("[{'type':'RLIMIT_AS','soft':5,'hard':4}]")),
+		  "process.rlimits[0]: soft limit exceeds hard limit");
+	return TEST_PASS;
+}
+
+#define SECCOMP(x) "'linux':{'seccomp':" x "}"
+
+static int test_seccomp(void)
+{
+	struct spec *s = parse(SECCOMP(
+		"{'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':1,"
+		"'architectures':['SCMP_ARCH_X86_64','SCMP_ARCH_AARCH64'],"
+		"'flags':['SECCOMP_FILTER_FLAG_LOG'],'listenerPath':'/run/l.sock',"
+		"'listenerMetadata':'m','syscalls':[{'names':['read','write'],"
+		"'action':'SCMP_ACT_ALLOW'},{'names':['personality'],'action':'SCMP_ACT_KILL',"
+		"'errnoRet':38,'args':[{'index':0,'value':18446744073709551615,"
+		"'valueTwo':4294967295,'op':'SCMP_CMP_MASKED_EQ'},"
+		"{'index':5,'value':8,'op':'SCMP_CMP_NE'}]},"
+		"{'names':['ioctl'],'action':'SCMP_ACT_NOTIFY'}]}"));
+	const struct spec_seccomp *sc;
+	const struct spec_sc_rule *r;
+
+	CHECK(s && (sc = s->linux.seccomp));
+	CHECK(sc->default_action == SPEC_SC_ERRNO);
+	CHECK(sc->has_default_errno_ret && sc->default_errno_ret == 1);
+	CHECK_STR(sc->architectures[1], "SCMP_ARCH_AARCH64");
+	CHECK(sc->architectures[2] == NULL);
+	CHECK_STR(sc->flags[0], "SECCOMP_FILTER_FLAG_LOG");
+	CHECK_STR(sc->listener_path, "/run/l.sock");
+	CHECK_STR(sc->listener_metadata, "m");
+	CHECK(sc->n_rules == 3);
+	r = &sc->rules[0];
+	CHECK(r->action == SPEC_SC_ALLOW && !r->has_errno_ret && r->n_args == 0);
+	CHECK_STR(r->names[1], "write");
+	r = &sc->rules[1];
+	CHECK(r->action == SPEC_SC_KILL_THREAD && r->has_errno_ret && r->errno_ret == 38);
+	CHECK(r->n_args == 2 && r->args[0].value == UINT64_MAX);
+	CHECK(r->args[0].value_two == 0xffffffffull && r->args[0].op == SPEC_SC_MASKED_EQ);
+	CHECK(r->args[1].index == 5 && r->args[1].op == SPEC_SC_NE && r->args[1].value == 8);
+	CHECK(sc->rules[2].action == SPEC_SC_NOTIFY);
+	spec_free(s);
+	return TEST_PASS;
+}
+
+static int test_err_seccomp(void)
+{
+	CHECK_STR(parse_err(SECCOMP("{}")), "linux.seccomp.defaultAction: missing");
+	CHECK_STR(parse_err(SECCOMP("{'defaultAction':'SCMP_ACT_MAYBE'}")),
+		  "linux.seccomp.defaultAction: unknown action \"SCMP_ACT_MAYBE\"");
+	CHECK_STR(parse_err(SECCOMP("{'defaultAction':'SCMP_ACT_ALLOW',"
+				    "'architectures':['SCMP_ARCH_X86','SCMP_ARCH_VAX']}")),
+		  "linux.seccomp.architectures[1]: unknown architecture \"SCMP_ARCH_VAX\"");
+	CHECK_STR(parse_err(SECCOMP("{'defaultAction':'SCMP_ACT_ALLOW',"
+				    "'flags':['SECCOMP_FILTER_FLAG_NOPE']}")),
+		  "linux.seccomp.flags[0]: unknown flag \"SECCOMP_FILTER_FLAG_NOPE\"");
+	CHECK_STR(parse_err(SECCOMP("{'defaultAction':'SCMP_ACT_ALLOW',"
+				    "'syscalls':[{'names':[],'action':'SCMP_ACT_LOG'}]}")),
+		  "linux.seccomp.syscalls[0].names: must be a non-empty array of strings");
+	CHECK_STR(parse_err(SECCOMP("{'defaultAction':'SCMP_ACT_ALLOW',"
+				    "'syscalls':[{'names':['x']}]}")),
+		  "linux.seccomp.syscalls[0].action: missing");
+	CHECK_STR(parse_err(SECCOMP("{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['x'],"
+				    "'action':'SCMP_ACT_TRAP','args':[{'index':6,'value':1,"
+				    "'op':'SCMP_CMP_EQ'}]}]}")),
+		  "linux.seccomp.syscalls[0].args[0].index: must be an integer between 0 and 5");
+	CHECK_STR(parse_err(SECCOMP("{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['x'],"
+				    "'action':'SCMP_ACT_TRAP','args':[{'index':1,'value':1,"
+				    "'op':'SCMP_CMP_APPROX'}]}]}")),
+		  "linux.seccomp.syscalls[0].args[0].op: unknown operator \"SCMP_CMP_APPROX\"");
+	CHECK_STR(parse_err(SECCOMP("{'defaultAction':'SCMP_ACT_NOTIFY'}")),
+		  "linux.seccomp.listenerPath: missing (required by SCMP_ACT_NOTIFY)");
+	return TEST_PASS;
+}
+
+#define RES(x) "'linux':{'resources':" x "}"
+
+static int test_resources_limits(void)
+{
+	struct spec *s = parse(RES("{'memory':{'limit':-1},'pids':{'limit':100}}"));
+	const struct spec_resources *r;
+
+	CHECK(s && (r = s->linux.resources));
+	CHECK(r->has_memory_limit && r->memory_limit == -1);
+	CHECK(r->has_pids_limit && r->pids_limit == 100);
+	CHECK(!r->other && !r->first_other);
+	spec_free(s);
+	s = parse(RES("{'memory':{'limit':9223372036854775807}}"));
+	CHECK(s && s->linux.resources->memory_limit == INT64_MAX);
+	CHECK(!s->linux.resources->has_pids_limit);
+	spec_free(s);
+	CHECK_STR(parse_err(RES("{'memory':{'limit':'1G'}}")),
+		  "linux.resources.memory.limit: must be an integer");
+	CHECK_STR(parse_err(RES("{'memory':{'limit':9223372036854775808}}")),
+		  "linux.resources.memory.limit: must be an integer between -1 and "
+		  "9223372036854775807");
+	CHECK_STR(parse_err(RES("{'pids':5}")), "linux.resources.pids: must be an object");
+	return TEST_PASS;
+}
+
+static int test_resources_other(void)
+{
+	struct spec *s = parse(RES("{'memory':{'limit':1},'cpu':{'shares':2},'blockIO':{}}"));
+
+	CHECK(s && s->linux.resources->other);
+	CHECK_STR(s->linux.resources->first_other, "linux.resources.cpu");
+	CHECK(s->linux.resources->has_memory_limit);
+	spec_free(s);
+	s = parse(RES("{'memory':{'limit':1,'reservation':2}}"));
+	CHECK(s && s->linux.resources->other);
+	CHECK_STR(s->linux.resources->first_other, "linux.resources.memory.reservation");
+	spec_free(s);
+	s = parse(RES("{'unified':{'io.weight':'10'}}"));
+	CHECK(s && s->linux.resources->other);
+	CHECK_STR(s->linux.resources->first_other, "linux.resources.unified");
+	spec_free(s);
+	return TEST_PASS;
+}
+
+static int test_resources_deny_all_devices(void)
+{
+	struct spec *s = parse(RES("{'devices':[{'allow':false,'access':'rwm'}]}"));
+
+	CHECK(s && s->linux.resources && !s->linux.resources->other);
+	spec_free(s);
+	s = parse(RES("{'devices':[{'allow':false,'type':'a','access':'rwm'}],"
+		      "'pids':{'limit':3}}"));
+	CHECK(s && !s->linux.resources->other);
+	spec_free(s);
+	s = parse(RES("{'devices':[{'allow':false,'access':'rwm'},"
+		      "{'allow':true,'type':'c','major':1,'minor':3,'access':'rwm'}]}"));
+	CHECK(s && s->linux.resources->other);
+	CHECK_STR(s->linux.resources->first_other, "linux.resources.devices");
+	spec_free(s);
+	s = parse(RES("{'devices':[{'allow':false,'access':'r'}]}"));
+	CHECK(s && s->linux.resources->other);
+	spec_free(s);
+	return TEST_PASS;
+}
+
+static int test_devices(void)
+{
+	struct spec *s = parse("'linux':{'devices':[{'path':'/dev/fuse','type':'c','major':10,"
+			       "'minor':229,'fileMode':438,'uid':0,'gid':0},"
+			       "{'path':'/dev/p','type':'p'}]}");
+	const struct spec_device *d;
+
+	CHECK(s && s->linux.n_devices == 2);
+	d = &s->linux.devices[0];
+	CHECK(d->type == 'c' && d->major == 10 && d->minor == 229);
+	CHECK(d->has_file_mode && d->file_mode == 0666 && d->has_uid && d->has_gid);
+	CHECK(s->linux.devices[1].type == 'p' && !s->linux.devices[1].has_file_mode);
+	spec_free(s);
+	CHECK_STR(parse_err("'linux':{'devices':[{'path':'/dev/x','type':'x'}]}"),
+		  "linux.devices[0].type: unknown device type \"x\"");
+	CHECK_STR(parse_err("'linux':{'devices':[{'path':'/dev/x','type':'b','major':8}]}"),
+		  "linux.devices[0].minor: missing");
+	CHECK_STR(parse_err("'linux':{'devices':[{'path':'dev/x','type':'u','major':1,"
+			    "'minor':1}]}"),
+		  "linux.devices[0].path: must be an absolute path");
+	return TEST_PASS;
+}
+
+static int test_idmaps(void)
+{
+	struct spec *s = parse("'linux':{'namespaces':[{'type':'user'}],"
+			       "'uidMappings':[{'containerID':0,'hostID':100000,'size':65536}],"
+			       "'gidMappings':[{'containerID':0,'hostID':100000,'size':65536}]}");
+
+	CHECK(s && s->linux.n_uid_mappings == 1);
+	CHECK(s->linux.uid_mappings[0].host_id == 100000);
+	CHECK(s->linux.gid_mappings[0].size == 65536);
+	spec_free(s);
+	CHECK_STR(parse_err("'linux':{'namespaces':[{'type':'user'}],"
+			    "'uidMappings':[{'containerID':0,'hostID':1}]}"),
+		  "linux.uidMappings[0].size: missing");
+	CHECK_STR(parse_err("'linux':{'uidMappings':[{'containerID':0,'hostID':1,'size':1}]}"),
+		  "linux.uidMappings: requires a user namespace");
+	return TEST_PASS;
+}
+
+static int test_hooks(void)
+{
+	struct spec *s = parse("'hooks':{'prestart':[{'path':'/bin/a','args':['a','b'],"
+			       "'timeout':5}],'poststop':[{'path':'/bin/b'},{'path':'/bin/c',"
+			       "'env':['X=1']}]}");
+	const struct spec_hooks *h;
+
+	CHECK(s && (h = s->hooks));
+	CHECK(h->count[SPEC_HOOK_PRESTART] == 1 && h->count[SPEC_HOOK_POSTSTOP] == 2);
+	CHECK(h->count[SPEC_HOOK_CREATE_RUNTIME] == 0);
+	CHECK(h->list[SPEC_HOOK_PRESTART][0].has_timeout);
+	CHECK(h->list[SPEC_HOOK_PRESTART][0].timeout == 5);
+	CHECK_STR(h->list[SPEC_HOOK_PRESTART][0].args[1], "b");
+	CHECK_STR(h->list[SPEC_HOOK_POSTSTOP][1].env[0], "X=1");
+	spec_free(s);
+	CHECK_STR(parse_err("'hooks':{'createRuntime':[{'path':'hook'}]}"),
+		  "hooks.createRuntime[0].path: must be an absolute path");
+	CHECK_STR(parse_err("'hooks':{'startContainer':[{'path':'/h','timeout':0}]}"),
+		  "hooks.startContainer[0].timeout: must be an integer between 1 and 2147483647");
+	return TEST_PASS;
+}
+
+static int test_sysctl_annotations(void)
+{
+	struct spec *s = parse("'annotations':{'a':'1','b':'2'},"
+			       "'linux':{'sysctl':{'net.ipv4.ip_forward':'1'}}");
+
+	CHECK(s && s->n_annotations == 2 && s->linux.n_sysctl == 1);
+	CHECK_STR(s->annotations[1].key, "b");
+	CHECK_STR(s->annotations[1].value, "2");
+	CHECK_STR(s->linux.sysctl[0].key, "net.ipv4.ip_forward");
+	CHECK_STR(s->linux.sysctl[0].value, "1");
+	spec_free(s);
+	CHECK_STR(parse_err("'annotations':{'a':1}"), "annotations.a: must be a string");
+	CHECK_STR(parse_err("'linux':{'sysctl':{'kernel.x':true}}"),
+		  "linux.sysctl.kernel.x: must be a string");
+	CHECK_STR(parse_err("'annotations':[]"), "annotations: must be an object");
+	return TEST_PASS;
+}
+
+static int test_masked_readonly_paths(void)
+{
+	struct spec *s = parse("'linux':{'maskedPaths':['/proc/kcore'],'readonlyPaths':[]}");
+
+	CHECK(s && !strcmp(s->linux.masked_paths[0], "/proc/kcore"));
+	CHECK(s->linux.readonly_paths && s->linux.readonly_paths[0] == NULL);
+	spec_free(s);
+	CHECK_STR(parse_err("'linux':{'maskedPaths':['/a','proc/kcore']}"),
+		  "linux.maskedPaths[1]: must be an absolute path");
+	CHECK_STR(parse_err("'linux':{'readonlyPaths':'/proc/sys'}"),
+		  "linux.readonlyPaths: must be an array of absolute paths");
+	return TEST_PASS;
+}
+
+static int test_presence_flags(void)
+{
+	struct spec *s = parse("'linux':{'personality':{'domain':'LINUX'},'timeOffsets':{},"
+			       "'intelRdt':{'closID':'x'},'cgroupsPath':'/k/a','mountLabel':'l'},"
+			       "'process':{'user':{'uid':0,'gid':0},'args':['sh'],'cwd':'/',"
+			       "'scheduler':{'policy':'SCHED_OTHER'},'ioPriority':{}}");
+
+	CHECK(s && s->linux.has_personality && s->linux.has_time_offsets);
+	CHECK(s->linux.has_intel_rdt && !s->linux.has_net_devices);
+	CHECK(s->process->has_scheduler && s->process->has_io_priority);
+	CHECK(!s->process->has_exec_cpu_affinity);
+	CHECK_STR(s->linux.cgroups_path, "/k/a");
+	CHECK_STR(s->linux.mount_label, "l");
+	spec_free(s);
+	return TEST_PASS;
+}
+
+static int test_unknown_properties_ignored(void)
+{
+	struct spec *s = parse("'x-vendor':{'deep':[1,2,{'a':null}]},'windows':{},"
+			       "'process':{'user':{'uid':0,'gid':0,'username':'root'},"
+			       "'args':['sh'],'cwd':'/','commandLine':'sh','future':1},"
+			       "'mounts':[{'destination':'/a','weird':true}],"
+			       "'linux':{'newThing':[1],'namespaces':[{'type':'pid','x':1}]},"
+			       "'hooks':{'someday':[{'path':'rel'}]}");
+
+	CHECK(s && s->process && s->n_mounts == 1 && s->linux.n_namespaces == 1);
+	CHECK(s->hooks && s->hooks->count[SPEC_HOOK_PRESTART] == 0);
+	spec_free(s);
+	return TEST_PASS;
+}
+
+static int test_null_is_absent(void)
+{
+	struct spec *s = parse("'process':null,'hostname':null,'linux':{'seccomp':null,"
+			       "'resources':{'cpu':null,'memory':{'limit':null}}}");
+
+	CHECK(s && !s->process && !s->hostname && !s->linux.seccomp);
+	CHECK(s->linux.resources && !s->linux.resources->other);
+	CHECK(!s->linux.resources->has_memory_limit);
+	spec_free(s);
+	CHECK(!parse_raw("{\"ociVersion\":null,\"root\":{\"path\":\"r\"}}"));
+	CHECK_STR(e.msg, "ociVersion: missing");
+	return TEST_PASS;
+}
+
+static int test_type_errors(void)
+{
+	CHECK_STR(parse_err("'process':{'user':{'uid':0,'gid':0},'args':['sh'],'cwd':'/',"
+			    "'terminal':'yes'}"),
+		  "process.terminal: must be a boolean");
+	CHECK_STR(parse_err("'linux':[]"), "linux: must be an object");
+	CHECK_STR(parse_err("'process':[]"), "process: must be an object");
+	CHECK_STR(parse_err("'hooks':{'prestart':{}}"), "hooks.prestart: must be an array");
+	CHECK_STR(parse_err("'linux':{'namespaces':['pid']}"),
+		  "linux.namespaces[0]: must be an object");
+	return TEST_PASS;
+}
+
+static int test_integer_forms(void)
+{
+	struct spec *s = parse("'process':{'user':{'uid':1e3,'gid':2.0},'args':['sh'],'cwd':'/'}");
+
+	CHECK(s && s->process->user.uid == 1000 && s->process->user.gid == 2);
+	spec_free(s);
+	CHECK_STR(parse_err("'process':{'user':{'uid':1e400,'gid':0},'args':['sh'],'cwd':'/'}"),
+		  "process.user.uid: must be an integer");
+	CHECK_STR(parse_err("'process':{'user':{'uid':-0.5,'gid':0},'args':['sh'],'cwd':'/'}"),
+		  "process.user.uid: must be an integer");
+	return TEST_PASS;
+}
+
+static int test_malformed_json(void)
+{
+	CHECK(!parse_raw("{\"ociVersion\": }"));
+	CHECK_STR(e.msg, "not valid JSON near byte 15");
+	CHECK(!parse_raw("{} x"));
+	CHECK_STR(e.msg, "not valid JSON near byte 3");
+	CHECK(!parse_raw(""));
+	CHECK_STR(e.msg, "not valid JSON near byte 0");
+	CHECK(!parse_raw("{\"a\":\"unterminated"));
+	CHECK(!strncmp(e.msg, "not valid JSON near byte ", 25));
+	CHECK(!parse_raw("[1]"));
+	CHECK_STR(e.msg, "not a JSON object");
+	return TEST_PASS;
+}
+
+static int test_length_is_honoured(void)
+{
+	const char *json = "{\"ociVersion\":\"1\",\"root\":{\"path\":\"r\"}}garbage";
+	struct spec *s = spec_parse(json, strlen(json) - 7, &e);
+
+	CHECK(s);
+	spec_free(s);
+	/* Callers may count the terminating NUL. */
+	s = spec_parse(json, strlen(json) - 7 + 1, &e);
+	CHECK(!s);
+	s = spec_parse("{\"ociVersion\":\"1\",\"root\":{\"path\":\"r\"}}\n", 40, &e);
+	CHECK(s);
+	spec_free(s);
+	return TEST_PASS;
+}
+
+static int test_hostile_big_string(void)
+{
+	static const char head[] = "{\"ociVersion\":\"1\",\"root\":{\"path\":\"";
+	size_t n = 10 << 20, at = sizeof(head) - 1 + n;
+	char *big = xmalloc(at + 64);
+	struct spec *s;
+
+	memcpy(big, head, sizeof(head) - 1);
+	memset(big + sizeof(head) - 1, 'a', n);
+	strcpy(big + at, "\"},\"hostname\":3}");
+	s = spec_parse(big, strlen(big), &e);
+	CHECK(!s);
+	CHECK_STR(e.msg, "hostname: must be a string");
+	strcpy(big + at, "\"}}");
+	s = spec_parse(big, strlen(big), &e);
+	free(big);
+	CHECK(s && strlen(s->root.path) == n);
+	spec_free(s);
+	return TEST_PASS;
+}
+
+static int test_hostile_many_namespaces(void)
+{
+	const char *ns = "{\"type\":\"pid\"},";
+	size_t n = 100000, head = strlen(HEAD), one = strlen(ns);
+	char *json = xmalloc(head + n * one + 64), *p = json;
+	struct spec *s;
+
+	p += sprintf(p, "%s,\"linux\":{\"namespaces\":[", HEAD);
+	for (size_t i = 0; i < n; i++, p += one)
+		memcpy(p, ns, one);
+	strcpy(p - 1, "]}}");
+	for (char *c = json; *c; c++)
+		if (*c == '\'')
+			*c = '"';
+	s = spec_parse(json, strlen(json), &e);
+	free(json);
+	CHECK(!s);
+	CHECK_STR(e.msg, "linux.namespaces[1]: duplicate namespace \"pid\"");
+	return TEST_PASS;
+}
+
+static int test_hostile_nesting(void)
+{
+	size_t depth = 100000;
+	char *json = xmalloc(2 * depth + 64);
+	struct spec *s;
+
+	memset(json, '[', depth);
+	memset(json + depth, ']', depth);
+	json[2 * depth] = '\0';
+	s = spec_parse(json, strlen(json), &e);
+	CHECK(!s && !strncmp(e.msg, "not valid JSON near byte ", 25));
+	/* Deep but legal: inside an ignored property. */
+	depth = 900;
+	strcpy(json, "{\"x\":");
+	memset(json + 5, '[', depth);
+	memset(json + 5 + depth, ']', depth);
+	strcpy(json + 5 + 2 * depth, ",\"ociVersion\":\"1\",\"root\":{\"path\":\"r\"}}");
+	s = spec_parse(json, strlen(json), &e);
+	free(json);
+	CHECK(s);
+	spec_free(s);
+	return TEST_PASS;
+}
+
+static int test_long_path_in_error(void)
+{
+	size_t n = 5000;
+	char *key = xmalloc(n + 1), *extra;
+
+	memset(key, 'k', n);
+	key[n] = '\0';
+	extra = xasprintf("'annotations':{'%s':1}", key);
+	CHECK(!strncmp(parse_err(extra), "annotations.kkk", 15));
+	CHECK(strlen(e.msg) < ERR_MSG_MAX);
+	free(extra);
+	free(key);
+	return TEST_PASS;
+}
+
+static int write_config(const char *dir, const char *json)
+{
+	_cleanup_free_ char *path = xasprintf("%s/config.json", dir);
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fputs(json, f);
+	return fclose(f);
+}
+
+static int test_spec_load(void)
+{
+	char dir[] = "/tmp/keel-spec-test.XXXXXX";
+	_cleanup_free_ char *good = q(PROC);
+	_cleanup_free_ char *path = NULL;
+	struct spec *s;
+
+	CHECK(mkdtemp(dir));
+	path = xasprintf("%s/config.json", dir);
+	s = spec_load(dir, &e);
+	CHECK(!s && !strncmp(e.msg, "config.json: ", 13) && e.code == ENOENT);
+	CHECK(write_config(dir, good) == 0);
+	s = spec_load(dir, &e);
+	CHECK(s && s->process);
+	spec_free(s);
+	CHECK(write_config(dir, "{\"ociVersion\":") == 0);
+	s = spec_load(dir, &e);
+	CHECK(!s);
+	CHECK_STR(e.msg, "config.json: not valid JSON near byte 13");
+	CHECK(write_config(dir, "{\"ociVersion\":\"1\",\"root\":{\"path\":\"r\"},"
+			   "\"linux\":{\"namespaces\":[{\"type\":\"foo\"}]}}") == 0);
+	s = spec_load(dir, &e);
+	CHECK(!s);
+	CHECK_STR(e.msg, "config.json: linux.namespaces[0].type: unknown namespace \"foo\"");
+	unlink(path);
+	rmdir(dir);
+	return TEST_PASS;
+}
+
+static int test_spec_free_null(void)
+{
+	spec_free(NULL);
+	return TEST_PASS;
+}
+
+int main(void)
+{
+	RUN_TEST(test_minimal);
+	RUN_TEST(test_minimal_process);
+	RUN_TEST(test_default_roundtrip);
+	RUN_TEST(test_default_rootless_roundtrip);
+	RUN_TEST(test_err_oci_version);
+	RUN_TEST(test_err_root);
+	RUN_TEST(test_err_args);
+	RUN_TEST(test_err_cwd);
+	RUN_TEST(test_err_user_ids);
+	RUN_TEST(test_user_extras);
+	RUN_TEST(test_oom_score_adj);
+	RUN_TEST(test_err_unknown_namespace);
+	RUN_TEST(test_err_duplicate_namespace);
+	RUN_TEST(test_namespaces);
+	RUN_TEST(test_ns_name);
+	RUN_TEST(test_err_hostname_uts);
+	RUN_TEST(test_err_mount_destination);
+	RUN_TEST(test_mount_options);
+	RUN_TEST(test_mount_idmaps);
+	RUN_TEST(test_rootfs_propagation);
+	RUN_TEST(test_err_unknown_capability);
+	RUN_TEST(test_capability_bits);
+	RUN_TEST(test_rlimits);
+	RUN_TEST(test_err_rlimits);
+	RUN_TEST(test_seccomp);
+	RUN_TEST(test_err_seccomp);
+	RUN_TEST(test_resources_limits);
+	RUN_TEST(test_resources_other);
+	RUN_TEST(test_resources_deny_all_devices);
+	RUN_TEST(test_devices);
+	RUN_TEST(test_idmaps);
+	RUN_TEST(test_hooks);
+	RUN_TEST(test_sysctl_annotations);
+	RUN_TEST(test_masked_readonly_paths);
+	RUN_TEST(test_presence_flags);
+	RUN_TEST(test_unknown_properties_ignored);
+	RUN_TEST(test_null_is_absent);
+	RUN_TEST(test_type_errors);
+	RUN_TEST(test_integer_forms);
+	RUN_TEST(test_malformed_json);
+	RUN_TEST(test_length_is_honoured);
+	RUN_TEST(test_hostile_big_string);
+	RUN_TEST(test_hostile_many_namespaces);
+	RUN_TEST(test_hostile_nesting);
+	RUN_TEST(test_long_path_in_error);
+	RUN_TEST(test_spec_load);
+	RUN_TEST(test_spec_free_null);
+	return tap_done();
+}
