@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/* cg/: what the drivers share.  Paths are cgroupsPath ("/keel/<id>"). */
+#ifndef KEEL_CG_INTERNAL_H
+#define KEEL_CG_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cg/cg.h"
+
+#define CG_MNT "/sys/fs/cgroup"
+#define CG_UNIFIED CG_MNT "/unified"
+
+extern const struct cg_driver cg_v1_driver, cg_v2_driver, cg_hybrid_driver;
+
+/* cg.c */
+int cg_open_kind(struct cg *cg, const char *path, const char *id, enum cg_kind kind,
+		 struct err *e);
+/* runc's reading: 0 leaves the limit unset, -1 (any negative for pids) is "max" */
+bool cg_wants_memory(const struct spec_resources *r);
+bool cg_wants_pids(const struct spec_resources *r);
+int cg_write(const char *dir, const char *file, const char *val, struct err *e);
+/* Wait up to ~2 s until a line of dir/file equals want. */
+int cg_wait_line(const char *dir, const char *file, const char *want, struct err *e);
+bool cg_has_line(const char *dir, const char *file, const char *want);
+/* rmdir dir and the cgroups below it, leaves first; retry while EBUSY. */
+int cg_rmtree(const char *dir, struct err *e);
+void cg_sleep_ms(unsigned int ms);
+
+/* v1.c: every mounted v1 hierarchy, named ones (name=systemd) included */
+int v1_create(const char *path, const struct spec_resources *r, struct err *e);
+int v1_enter(const char *path, pid_t pid, struct err *e);
+int v1_destroy(const char *path, struct err *e);
+int v1_freeze(const char *path, bool frozen, struct err *e);
+/* <mount of controller><path>, malloc'd; NULL controller: pids, memory or any */
+char *v1_dir(const char *controller, const char *path);
+
+/* v2.c: mnt is CG_MNT on a v2 host, CG_UNIFIED on a hybrid one */
+int v2_create(const char *mnt, const char *path, const struct spec_resources *r,
+	      struct err *e);
+int v2_enter(const char *mnt, const char *path, pid_t pid, struct err *e);
+int v2_destroy(const char *mnt, const char *path, struct err *e);
+int v2_freeze(const char *mnt, const char *path, bool frozen, struct err *e);
+bool v2_has_controller(const char *mnt, const char *name);
+
+#endif
