@@ -128,7 +128,7 @@ KEEL_CFLAGS := -specs=$(SYSROOT)/keel.specs -static -fno-pie -std=gnu11 $(OPT) -
 	-Wshadow -Wformat=2 -Wno-format-truncation -Wundef -Werror=implicit-function-declaration \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -fno-stack-protector -fno-ident \
-	-D_GNU_SOURCE -I$(srctree) -I$(objtree)/include \
+	-D_GNU_SOURCE -Ulinux -I$(srctree) -I$(objtree)/include \
 	-include $(srctree)/include/keel/kconfig.h
 KEEL_LDFLAGS := -specs=$(SYSROOT)/keel.specs -static -no-pie -Wl,--gc-sections \
 	-Wl,--build-id=none -Wl,-z,noexecstack
@@ -207,15 +207,19 @@ test-bins := $(if $(wildcard $(srctree)/test/probe.c),$(build)/test/probe)
 
 # test/unit/<subsystem>_test.c links against that subsystem's objects and
 # lib/ only, so a unit test cannot lean on the rest of keel.
+# ($(pct) because a literal % here would be taken for the rule's stem)
+pct := %
 .SECONDEXPANSION:
 $(build)/test/unit/%_test: $(build)/test/unit/%_test.o \
-		$$(filter $(build)/$$*/% $(build)/lib/%,$(lib-objs))
+		$$(filter $(build)/$$*/$$(pct) $(build)/lib/$$(pct),$(lib-objs))
 	$(quiet) LD $(@:$(objtree)/%=%)
 	$(Q)$(CC) $(KEEL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(build)/test/probe: $(build)/test/probe.o
 	$(quiet) LD $(@:$(objtree)/%=%)
 	$(Q)$(CC) $(KEEL_LDFLAGS) $(LDFLAGS) -o $@ $^
+
+.SECONDARY: $(unit-bins:=.o) $(build)/test/probe.o
 
 tests: $(objtree)/keel $(unit-bins) $(test-bins)
 

@@ -185,7 +185,7 @@ int mkdir_p(const char *path, mode_t mode, struct err *e)
 	return 0;
 }
 
-int proc_start_time(pid_t pid, unsigned long long *out)
+int proc_stat(pid_t pid, char *state, unsigned long long *start)
 {
 	char path[64], buf[1024];
 	_cleanup_close_ int fd = -1;
@@ -202,14 +202,21 @@ int proc_start_time(pid_t pid, unsigned long long *out)
 	buf[n] = '\0';
 	/* comm (field 2) may hold spaces and ')': skip to the last ')'. */
 	p = strrchr(buf, ')');
-	if (!p)
+	if (!p || p[1] != ' ' || !p[2])
 		return -EIO;
+	if (state)
+		*state = p[2];
 	/* after ") " come fields 3..; start time is field 22 */
 	for (int field = 2; field < 22 && p; field++)
 		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p + 1, "%llu", out) != 1)
+	if (!p || sscanf(p + 1, "%llu", start) != 1)
 		return -EIO;
 	return 0;
+}
+
+int proc_start_time(pid_t pid, unsigned long long *out)
+{
+	return proc_stat(pid, NULL, out);
 }
 
 bool str_has_prefix(const char *s, const char *prefix)

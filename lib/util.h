@@ -33,6 +33,8 @@ ssize_t read_all(int fd, void *buf, size_t len);
 
 /* Process start time in clock ticks since boot (field 22 of /proc/pid/stat). */
 int proc_start_time(pid_t pid, unsigned long long *out);
+/* The same, plus the state letter (field 3: 'R', 'S', 'Z', ...). */
+int proc_stat(pid_t pid, char *state, unsigned long long *start);
 
 bool str_has_prefix(const char *s, const char *prefix);
 

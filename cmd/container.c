@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: MIT
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd/container.h"
+#include "lib/cleanup.h"
+#include "lib/util.h"
+
+
+/* runc's rule: letters, digits, '_', '+', '-', '.'; not "." or "..". */
+int ctr_check_id(const char *id, struct err *e)
+{
+	size_t n = strlen(id);
+
+	if (n == 0 || n >= sizeof(((struct container *)0)->id))
+		return err_set(e, EINVAL, "invalid container id \"%s\": length must be 1 to 255", id);
+	if (!strcmp(id, ".") || !strcmp(id, ".."))
+		return err_set(e, EINVAL, "invalid container id \"%s\"", id);
+	for (const char *p = id; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("_+-.", *p))
+			continue;
+		return err_set(e, EINVAL, "invalid container id \"%s\": only [A-Za-z0-9_+.-] allowed", id);
+	}
+	return 0;
+}
+
+int ctr_init(struct container *c, const char *root, const char *id, struct err *e)
+{
+	int r = ctr_check_id(id, e);
+
+	if (r < 0)
+		return r;
+	memset(c, 0, sizeof(*c));
+	snprintf(c->id, sizeof(c->id), "%s", id);
+	if ((size_t)snprintf(c->dir, sizeof(c->dir), "%s/%s", root, id) >= sizeof(c->dir))
+		return err_set(e, ENAMETOOLONG, "--root %s: path too long", root);
+	return 0;
+}
+
+void ctr_path(const struct container *c, const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", c->dir, name);
+}
+
+/* Values are escaped so that a path with '\n' cannot forge another key. */
+static void put(FILE *f, const char *key, const char *val)
+{
+	fprintf(f, "%s=", key);
+	for (const char *p = val; *p; p++) {
+		if (*p == '\\')
+			fputs("\\\\", f);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*p, f);
+	}
+	fputc('\n', f);
+}
+
+int ctr_save(const struct container *c, struct err *e)
+{
+	char path[PATH_MAX + 16], num[32];
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return err_sys(e, errno, "open_memstream");
+	fputs("# keel container state\n", f);
+	snprintf(num, sizeof(num), "%d", (int)c->pid);
+	put(f, "pid", num);
+	snprintf(num, sizeof(num), "%llu", c->start_time);
+	put(f, "start_time", num);
+	put(f, "bundle", c->bundle);
+	put(f, "rootfs", c->rootfs);
+	put(f, "created", c->created);
+	snprintf(num, sizeof(num), "%u", (unsigned)c->owner);
+	put(f, "owner", num);
+	put(f, "cgroup", c->cgroup);
+	fclose(f);
+	ctr_path(c, "state", path, sizeof(path));
+	return write_file_atomic(path, buf, len, 0600, e);
+}
+
+static int unescape_into(char *dst, size_t size, const char *src, const char *key,
+			 struct err *e)
+{
+	size_t n = 0;
+
+	for (const char *p = src; *p; p++) {
+		char ch = *p;
+
+		if (ch == '\\') {
+			p++;
+			if (*p == 'n')
+				ch = '\n';
+			else if (*p == '\\')
+				ch = '\\';
+			else
+				return err_set(e, EINVAL, "state: %s: bad escape", key);
+		}
+		if (n + 1 >= size)
+			return err_set(e, EINVAL, "state: %s: too long", key);
+		dst[n++] = ch;
+	}
+	dst[n] = '\0';
+	return 0;
+}
+
+static int parse_num(const char *v, unsigned long long max, unsigned long long *out,
+		     const char *key, struct err *e)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(v, &end, 10);
+	if (!*v || *end || errno || *out > max || *v == '-')
+		return err_set(e, EINVAL, "state: %s: bad number \"%s\"", key, v);
+	return 0;
+}
+
+static int parse_line(struct container *c, char *line, struct err *e)
+{
+	char *eq = strchr(line, '=');
+	unsigned long long n;
+	const char *key = line, *val;
+	int r = 0;
+
+	if (!eq)
+		return err_set(e, EINVAL, "state: malformed line");
+	*eq = '\0';
+	val = eq + 1;
+	if (!strcmp(key, "pid")) {
+		r = parse_num(val, 0x7fffffff, &n, key, e);
+		c->pid = n;
+	} else if (!strcmp(key, "start_time")) {
+		r = parse_num(val, ~0ULL, &c->start_time, key, e);
+	} else if (!strcmp(key, "owner")) {
+		r = parse_num(val, 0xffffffffu, &n, key, e);
+		c->owner = n;
+	} else if (!strcmp(key, "bundle")) {
+		r = unescape_into(c->bundle, sizeof(c->bundle), val, key, e);
+	} else if (!strcmp(key, "rootfs")) {
+		r = unescape_into(c->rootfs, sizeof(c->rootfs), val, key, e);
+	} else if (!strcmp(key, "created")) {
+		r = unescape_into(c->created, sizeof(c->created), val, key, e);
+	} else if (!strcmp(key, "cgroup")) {
+		r = unescape_into(c->cgroup, sizeof(c->cgroup), val, key, e);
+	}
+	/* unknown keys: written by a newer keel; ignore */
+	return r;
+}
+
+int ctr_parse_state(struct container *c, const char *text, struct err *e)
+{
+	_cleanup_free_ char *copy = xstrdup(text);
+	char *save = NULL;
+
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		int r;
+
+		if (*l == '#')
+			continue;
+		r = parse_line(c, l, e);
+		if (r < 0)
+			return r;
+	}
+	if (c->pid <= 0)
+		return err_set(e, EINVAL, "state: no pid");
+	c->has_state = true;
+	return 0;
+}
+
+int ctr_load(struct container *c, const char *root, const char *id, struct err *e)
+{
+	char path[PATH_MAX + 16];
+	_cleanup_free_ char *text = NULL;
+	struct stat st;
+	int r = ctr_init(c, root, id, e);
+
+	if (r < 0)
+		return r;
+	if (stat(c->dir, &st) < 0) {
+		if (errno == ENOENT)
+			return err_set(e, ENOENT, "container \"%s\" does not exist", id);
+		return err_sys(e, errno, "stat %s", c->dir);
+	}
+	ctr_path(c, "state", path, sizeof(path));
+	r = read_file(path, &text, NULL, e);
+	if (r == -ENOENT) {
+		err_clear(e);
+		return 0;	/* "creating" */
+	}
+	if (r < 0)
+		return r;
+	r = ctr_parse_state(c, text, e);
+	return r < 0 ? err_wrap(e, "container \"%s\"", id) : 0;
+}
+
+/* A zombie init has stopped even though its pid is still there. */
+bool ctr_alive(const struct container *c)
+{
+	unsigned long long t;
+	char st;
+
+	if (c->pid <= 0 || proc_stat(c->pid, &st, &t) < 0)
+		return false;
+	return t == c->start_time && st != 'Z' && st != 'X';
+}
+
+static bool is_paused(const struct container *c)
+{
+	/* pause/resume are not wired up yet (CONFIG_FREEZER lands with cg/) */
+	(void)c;
+	return false;
+}
+
+enum ctr_status ctr_status(const struct container *c)
+{
+	char fifo[PATH_MAX + 16];
+
+	if (!c->has_state)
+		return CTR_CREATING;
+	if (!ctr_alive(c))
+		return CTR_STOPPED;
+	ctr_path(c, "exec.fifo", fifo, sizeof(fifo));
+	if (access(fifo, F_OK) == 0)
+		return CTR_CREATED;
+	return is_paused(c) ? CTR_PAUSED : CTR_RUNNING;
+}
+
+const char *ctr_status_name(enum ctr_status s)
+{
+	static const char *const names[] = {
+		[CTR_CREATING] = "creating", [CTR_CREATED] = "created",
+		[CTR_RUNNING] = "running", [CTR_PAUSED] = "paused",
+		[CTR_STOPPED] = "stopped",
+	};
+	return names[s];
+}
+
+int ctr_remove_dir(const struct container *c, struct err *e)
+{
+	_cleanup_close_ int dfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	DIR *d;
+	struct dirent *de;
+
+	if (dfd < 0)
+		return errno == ENOENT ? 0 : err_sys(e, errno, "open %s", c->dir);
+	d = fdopendir(dup(dfd));
+	if (!d)
+		return err_sys(e, errno, "opendir %s", c->dir);
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (unlinkat(dfd, de->d_name, 0) < 0 && errno != ENOENT) {
+			int saved = errno;
+
+			closedir(d);
+			return err_sys(e, saved, "remove %s/%s", c->dir, de->d_name);
+		}
+	}
+	closedir(d);
+	if (rmdir(c->dir) < 0 && errno != ENOENT)
+		return err_sys(e, errno, "remove %s", c->dir);
+	return 0;
+}

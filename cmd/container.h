@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A container's on-disk state under <root>/<id>/:
+ *   state       key=value lines written atomically once init is ready
+ *   config.json the bundle's config as it was at create (as crun keeps it)
+ *   exec.fifo   exists from create until start
+ * The directory existing without "state" means create is (or died) midway.
+ */
+#ifndef KEEL_CMD_CONTAINER_H
+#define KEEL_CMD_CONTAINER_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "lib/err.h"
+
+enum ctr_status { CTR_CREATING, CTR_CREATED, CTR_RUNNING, CTR_PAUSED, CTR_STOPPED };
+
+struct container {
+	char id[256];
+	char dir[PATH_MAX];
+	pid_t pid;
+	unsigned long long start_time;	/* of pid, to tell a reused pid apart */
+	char bundle[PATH_MAX];
+	char rootfs[PATH_MAX];
+	char created[64];		/* RFC 3339, UTC */
+	uid_t owner;
+	char cgroup[PATH_MAX];		/* cgroupsPath as resolved at create */
+	bool has_state;
+};
+
+int ctr_check_id(const char *id, struct err *e);
+/* Fill c->dir from root and id (no I/O). */
+int ctr_init(struct container *c, const char *root, const char *id, struct err *e);
+/* Load state; -ENOENT with 'container "<id>" does not exist' if absent. */
+int ctr_load(struct container *c, const char *root, const char *id, struct err *e);
+int ctr_save(const struct container *c, struct err *e);
+/* Parse the state file's text (also the fuzz target). */
+int ctr_parse_state(struct container *c, const char *text, struct err *e);
+enum ctr_status ctr_status(const struct container *c);
+const char *ctr_status_name(enum ctr_status s);
+/* Is c->pid still the process that create started? */
+bool ctr_alive(const struct container *c);
+/* Remove <root>/<id> and everything in it. */
+int ctr_remove_dir(const struct container *c, struct err *e);
+/* Path of a file in the state dir. */
+void ctr_path(const struct container *c, const char *name, char *buf, size_t len);
+
+#endif

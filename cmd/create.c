@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: MIT
+/*
+ * create and run.  create leaves init blocked on the exec fifo and exits;
+ * run does the same, then starts it and (unless --detach) waits for it.
+ * Everything made on the way (state dir, cgroup, init) is undone on error.
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cg/cg.h"
+#include "cmd/cmd.h"
+#include "cmd/container.h"
+#include "lib/cleanup.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "ns/ns.h"
+#include "seccomp/sc.h"
+#include "spec/spec.h"
+
+struct create_opts {
+	const char *bundle, *pid_file, *console_socket;
+	bool no_pivot, detach, keep;
+	int preserve_fds;
+};
+
+/* A made container, and what to undo if a later step fails. */
+struct made {
+	struct container c;
+	struct cg cg;
+	bool have_dir, have_cg;
+	pid_t pid;
+};
+
+static const char create_usage[] =
+	"Usage: keel create [options] <container-id>\n"
+	"Create a container: set it up and leave its process waiting for \"start\".\n\n"
+	"  -b, --bundle DIR         bundle directory (default: current directory)\n"
+	"      --pid-file FILE      write the container process's pid to FILE\n"
+	"      --console-socket S   unix socket that receives the terminal master\n"
+	"      --no-pivot           MS_MOVE + chroot instead of pivot_root (ramdisk roots)\n"
+	"      --no-new-keyring     accepted for runc compatibility (keel makes no keyring)\n"
+	"      --preserve-fds N     pass N fds beyond stdio (3..3+N-1) to the container\n";
+
+static const char run_usage[] =
+	"Usage: keel run [options] <container-id>\n"
+	"Create and start a container; wait for it unless --detach.\n\n"
+	"  -b, --bundle DIR         bundle directory (default: current directory)\n"
+	"  -d, --detach             do not wait for the container\n"
+	"      --keep               keep the container's state after it exits\n"
+	"      --pid-file FILE      write the container process's pid to FILE\n"
+	"      --console-socket S   unix socket that receives the terminal master\n"
+	"      --no-pivot           MS_MOVE + chroot instead of pivot_root\n"
+	"      --no-new-keyring     accepted for runc compatibility\n"
+	"      --preserve-fds N     pass N extra fds to the container\n";
+
+/* Features config.json may ask for that this build does not (yet) provide. */
+static int check_features(const struct spec *s, struct err *e)
+{
+	int r;
+
+	if (!s->process)
+		return err_set(e, EINVAL, "process: required to create a container");
+	if (s->process->terminal)
+		return err_set(e, ENOTSUP, IS_ENABLED(CONFIG_CONSOLE) ?
+			       "process.terminal: terminals are not supported by this keel yet" :
+			       "process.terminal: this keel was built without CONFIG_CONSOLE");
+	if (s->hooks)
+		return err_set(e, ENOTSUP, IS_ENABLED(CONFIG_HOOKS) ?
+			       "hooks: not supported by this keel yet" :
+			       "hooks: this keel was built without CONFIG_HOOKS");
+	if (s->linux.n_sysctl)
+		return err_set(e, ENOTSUP, "linux.sysctl: not supported by this keel yet");
+	if (s->linux.has_personality || s->linux.has_time_offsets || s->linux.has_intel_rdt)
+		return err_set(e, ENOTSUP, "linux.%s: not supported by this keel yet",
+			       s->linux.has_personality ? "personality" :
+			       s->linux.has_time_offsets ? "timeOffsets" : "intelRdt");
+	if ((s->process->apparmor_profile && *s->process->apparmor_profile) ||
+	    (s->process->selinux_label && *s->process->selinux_label))
+		return err_set(e, ENOTSUP, "process.%s: no LSM support in keel",
+			       s->process->apparmor_profile ? "apparmorProfile" : "selinuxLabel");
+	r = ns_check(s, e);
+	if (r == 0)
+		r = sc_check(s->linux.seccomp, e);
+	if (r == 0)
+		r = cg_check(s->linux.resources, e);
+	return r;
+}
+
+static int enter_cgroup(pid_t pid, void *data, struct err *e)
+{
+	struct made *m = data;
+
+	return m->have_cg ? cg_enter(&m->cg, pid, e) : 0;
+}
+
+static void undo(struct made *m)
+{
+	struct err ignored;
+
+	if (m->pid > 0) {
+		kill(m->pid, SIGKILL);
+		waitpid(m->pid, NULL, 0);
+	}
+	if (m->have_cg)
+		cg_destroy(&m->cg, &ignored);
+	if (m->have_dir)
+		ctr_remove_dir(&m->c, &ignored);
+}
+
+static void now_rfc3339(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
+}
+
+static int make_state_dir(struct made *m, const char *root, const char *config_json,
+			  size_t len, struct err *e)
+{
+	char path[PATH_MAX + 16];
+	int r;
+
+	r = mkdir_p(root, 0700, e);
+	if (r < 0)
+		return r;
+	if (mkdir(m->c.dir, 0700) < 0)
+		return errno == EEXIST ? err_set(e, EEXIST, "container \"%s\" already exists", m->c.id)
+				       : err_sys(e, errno, "mkdir %s", m->c.dir);
+	m->have_dir = true;
+	ctr_path(&m->c, "config.json", path, sizeof(path));
+	r = write_file_atomic(path, config_json, len, 0600, e);
+	if (r < 0)
+		return r;
+	ctr_path(&m->c, "exec.fifo", path, sizeof(path));
+	if (mkfifo(path, 0600) < 0)
+		return err_sys(e, errno, "mkfifo %s", path);
+	return 0;
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct err *e)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+	_cleanup_free_ char *abs = path[0] == '/' ? xstrdup(path) : NULL;
+
+	return write_file_atomic(abs ? abs : path, buf, n, 0644, e);
+}
+
+static int resolve_rootfs(const struct spec *s, const char *bundle, char *out, struct err *e)
+{
+	_cleanup_free_ char *joined = s->root.path[0] == '/' ? xstrdup(s->root.path)
+					: xasprintf("%s/%s", bundle, s->root.path);
+
+	if (!realpath(joined, out))
+		return err_sys(e, errno, "root.path: %s", joined);
+	return 0;
+}
+
+static int spawn(struct made *m, const struct spec *s, const struct create_opts *o,
+		 struct err *e)
+{
+	char fifo[PATH_MAX + 16];
+	struct ns_init_args a = {
+		.spec = s, .rootfs = m->c.rootfs, .fifo = fifo, .no_pivot = o->no_pivot,
+		.console_socket = -1, .preserve_fds = o->preserve_fds,
+		.before_go = enter_cgroup, .data = m,
+	};
+	int r;
+
+	ctr_path(&m->c, "exec.fifo", fifo, sizeof(fifo));
+	/* relative mount sources are relative to the bundle, as in runc */
+	if (chdir(m->c.bundle) < 0)
+		return err_sys(e, errno, "chdir %s", m->c.bundle);
+	r = ns_create_init(&a, &m->pid, e);
+	if (r < 0)
+		return r;
+	m->c.pid = m->pid;
+	m->c.owner = geteuid();
+	now_rfc3339(m->c.created, sizeof(m->c.created));
+	if (proc_start_time(m->pid, &m->c.start_time) < 0)
+		return err_sys(e, ESRCH, "container init vanished");
+	return 0;
+}
+
+static int do_create(struct globals *g, const char *id, const struct create_opts *o,
+		     struct made *m, struct err *e)
+{
+	_cleanup_free_ char *json = NULL, *cfg = NULL;
+	struct spec *s;
+	size_t len;
+	int r;
+
+	r = ctr_init(&m->c, g->root, id, e);
+	if (r < 0)
+		return r;
+	if (!realpath(o->bundle ? o->bundle : ".", m->c.bundle))
+		return err_sys(e, errno, "bundle %s", o->bundle ? o->bundle : ".");
+	cfg = xasprintf("%s/config.json", m->c.bundle);
+	r = read_file(cfg, &json, &len, e);
+	if (r < 0)
+		return r;
+	s = spec_parse(json, len, e);
+	if (!s)
+		return err_wrap(e, "config.json");
+	r = check_features(s, e);
+	if (r == 0)
+		r = resolve_rootfs(s, m->c.bundle, m->c.rootfs, e);
+	if (r == 0)
+		r = make_state_dir(m, g->root, json, len, e);
+	if (r == 0)
+		r = cg_open(&m->cg, s->linux.cgroups_path, id, e);
+	if (r == 0) {
+		snprintf(m->c.cgroup, sizeof(m->c.cgroup), "%s", m->cg.path);
+		r = cg_create(&m->cg, s->linux.resources, e);
+		m->have_cg = r == 0;
+	}
+	if (r == 0)
+		r = spawn(m, s, o, e);
+	spec_free(s);
+	if (r == 0)
+		r = ctr_save(&m->c, e);
+	if (r == 0 && o->pid_file)
+		r = write_pid_file(o->pid_file, m->pid, e);
+	return r;
+}
+
+static int parse_opts(int argc, char **argv, bool run, struct create_opts *o, const char **id)
+{
+	enum { O_PID = 256, O_CONSOLE, O_NOPIVOT, O_NOKEYRING, O_PRESERVE, O_KEEP, O_PIDFD };
+	static const struct option opts[] = {
+		{ "bundle", required_argument, NULL, 'b' },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "pid-file", required_argument, NULL, O_PID },
+		{ "console-socket", required_argument, NULL, O_CONSOLE },
+		{ "pidfd-socket", required_argument, NULL, O_PIDFD },
+		{ "no-pivot", no_argument, NULL, O_NOPIVOT },
+		{ "no-new-keyring", no_argument, NULL, O_NOKEYRING },
+		{ "preserve-fds", required_argument, NULL, O_PRESERVE },
+		{ "keep", no_argument, NULL, O_KEEP },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *verb = run ? "run" : "create";
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, run ? "+b:dh" : "+b:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b': o->bundle = optarg; break;
+		case 'd': o->detach = true; break;
+		case O_PID: o->pid_file = optarg; break;
+		case O_CONSOLE: o->console_socket = optarg; break;
+		case O_NOPIVOT: o->no_pivot = true; break;
+		case O_NOKEYRING: break;
+		case O_KEEP: o->keep = true; break;
+		case O_PIDFD:
+			return cmd_usage(verb, "--pidfd-socket is not supported yet");
+		case O_PRESERVE:
+			o->preserve_fds = strtol(optarg, &end, 10);
+			if (*end || o->preserve_fds < 0 || o->preserve_fds > 1 << 16)
+				return cmd_usage(verb, "--preserve-fds: bad number \"%s\"", optarg);
+			break;
+		case 'h':
+			return cmd_help(run ? run_usage : create_usage), -1;
+		default:
+			return cmd_usage(verb, "unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		return cmd_usage(verb, "expects exactly one container id");
+	if (o->console_socket)
+		return cmd_usage(verb, "--console-socket: terminals are not supported yet");
+	*id = argv[optind];
+	return 0;
+}
+
+int cmd_create(struct globals *g, int argc, char **argv)
+{
+	struct create_opts o = { 0 };
+	struct made m = { .pid = -1 };
+	struct err e = { 0 };
+	const char *id;
+	int r = parse_opts(argc, argv, false, &o, &id);
+
+	if (r)
+		return r < 0 ? 0 : r;
+	if (do_create(g, id, &o, &m, &e) < 0) {
+		undo(&m);
+		return cmd_fail(&e);
+	}
+	return 0;
+}
+
+/* Pass the usual termination signals on to the container, as runc run does. */
+static pid_t fwd_pid;
+
+static void forward(int sig)
+{
+	if (fwd_pid > 0)
+		kill(fwd_pid, sig);
+}
+
+static int wait_container(pid_t pid)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+	struct sigaction sa = { .sa_handler = forward };
+	int status;
+
+	fwd_pid = pid;
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 255;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+int cmd_run(struct globals *g, int argc, char **argv)
+{
+	struct create_opts o = { 0 };
+	struct made m = { .pid = -1 };
+	char fifo[PATH_MAX + 16];
+	struct err e = { 0 };
+	const char *id;
+	int r = parse_opts(argc, argv, true, &o, &id), status;
+
+	if (r)
+		return r < 0 ? 0 : r;
+	if (do_create(g, id, &o, &m, &e) < 0) {
+		undo(&m);
+		return cmd_fail(&e);
+	}
+	ctr_path(&m.c, "exec.fifo", fifo, sizeof(fifo));
+	if (ns_start(fifo, &e) < 0) {
+		undo(&m);
+		return cmd_fail(&e);
+	}
+	unlink(fifo);
+	if (o.detach)
+		return 0;
+	status = wait_container(m.pid);
+	m.pid = -1;
+	if (!o.keep) {
+		if (m.have_cg)
+			cg_destroy(&m.cg, &e);
+		ctr_remove_dir(&m.c, &e);
+	}
+	return status;
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+#include <getopt.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cg/cg.h"
+#include "cmd/cmd.h"
+#include "cmd/container.h"
+#include "lib/cleanup.h"
+#include "lib/log.h"
+
+static const char usage[] =
+	"Usage: keel delete [--force] <container-id>\n"
+	"Delete a stopped (or created) container: its cgroup and state.  With\n"
+	"--force, kill it first if it is still running.\n";
+
+/* init is not our child (create exited): poll until its pid is gone. */
+static int wait_gone(const struct container *c, struct err *e)
+{
+	for (int i = 0; i < 500; i++) {
+		if (!ctr_alive(c))
+			return 0;
+		nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+	}
+	return err_set(e, ETIMEDOUT, "container init (pid %d) did not die", (int)c->pid);
+}
+
+/* Kill whatever is left in the cgroup (processes init did not take along). */
+static int kill_rest(struct cg *cg, struct err *e)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+
+	if (cg_pids(cg, &pids, &n, e) < 0)
+		return -e->code;
+	for (size_t i = 0; i < n; i++)
+		kill(pids[i], SIGKILL);
+	return 0;
+}
+
+static int destroy(struct container *c, struct err *e)
+{
+	struct cg cg;
+
+	if (ctr_alive(c)) {
+		kill(c->pid, SIGKILL);
+		if (wait_gone(c, e) < 0)
+			return -e->code;
+	}
+	if (c->cgroup[0] && cg_open(&cg, c->cgroup, c->id, e) == 0) {
+		kill_rest(&cg, e);
+		err_clear(e);
+		if (cg_destroy(&cg, e) < 0)
+			log_warn("delete %s: %s", c->id, e->msg);
+		err_clear(e);
+	}
+	return ctr_remove_dir(c, e);
+}
+
+int cmd_delete(struct globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { 0 }
+	};
+	struct container c;
+	struct err e = { 0 };
+	bool force = false;
+	enum ctr_status st;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "+fh", opts, NULL)) != -1) {
+		if (opt == 'f')
+			force = true;
+		else if (opt == 'h')
+			return cmd_help(usage);
+		else
+			return cmd_usage("delete", "unknown option");
+	}
+	if (argc - optind != 1)
+		return cmd_usage("delete", "expects exactly one container id");
+	if (ctr_load(&c, g->root, argv[optind], &e) < 0) {
+		/* containerd's shim deletes --force what may already be gone */
+		return force && e.code == ENOENT ? 0 : cmd_fail(&e);
+	}
+	st = ctr_status(&c);
+	if (!force && (st == CTR_RUNNING || st == CTR_PAUSED)) {
+		err_set(&e, EBUSY, "cannot delete container %s that is not stopped: %s",
+			c.id, ctr_status_name(st));
+		return cmd_fail(&e);
+	}
+	if (!force && st == CTR_CREATING) {
+		err_set(&e, EBUSY, "cannot delete container %s that is still being created (use --force)", c.id);
+		return cmd_fail(&e);
+	}
+	if (destroy(&c, &e) < 0)
+		return cmd_fail(&e);
+	return 0;
+}

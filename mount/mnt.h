@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mount/: the container's filesystem view, built in init inside its new
+ * mount namespace: rootfs, mounts, /dev, pivot_root (or MS_MOVE + chroot),
+ * masked and read-only paths.
+ *
+ * Every target inside the rootfs is resolved with mnt_open_in_root(), never
+ * by joining strings, so a symlink planted in the rootfs cannot send a mount
+ * outside it (CVE-2021-30465 class: symlink-exchange mount escapes).
+ */
+#ifndef KEEL_MNT_H
+#define KEEL_MNT_H
+
+#include <stdbool.h>
+
+#include "lib/err.h"
+#include "spec/spec.h"
+
+int mnt_setup_rootfs(const struct spec *s, const char *rootfs, bool no_pivot, struct err *e);
+
+/*
+ * Open path (absolute or relative, taken as inside the root) below rootfd,
+ * resolving every symlink as if rootfd were "/".  With create, missing
+ * components are made: directories, and the last one as a directory or an
+ * empty file.  Returns an O_PATH fd (close-on-exec).
+ */
+enum mnt_create { MNT_NO_CREATE, MNT_CREATE_DIR, MNT_CREATE_FILE };
+int mnt_open_in_root(int rootfd, const char *path, enum mnt_create create, struct err *e);
+
+#endif

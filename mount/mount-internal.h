@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef KEEL_MOUNT_INTERNAL_H
+#define KEEL_MOUNT_INTERNAL_H
+
+#include "mount/mnt.h"
+
+/* "/proc/self/fd/N": mount through a resolved fd, never a string path. */
+#define FD_PATH_MAX 32
+static inline const char *fd_path(char buf[FD_PATH_MAX], int fd)
+{
+	snprintf(buf, FD_PATH_MAX, "/proc/self/fd/%d", fd);
+	return buf;
+}
+
+int dev_setup_defaults(int rootfd, struct err *e);
+int dev_create(int rootfd, const struct spec_device *d, size_t idx, struct err *e);
+
+#endif

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The container init, between clone and execve.  Order matters:
+ *   1. wait for "go" (cgroup joined, id maps written)
+ *   2. join namespaces given by path
+ *   3. hostname, rootfs and mounts, pivot_root      (mount/)
+ *   4. resolve the program, cwd, rlimits, identity, capabilities
+ *   5. report "ready", block on the exec fifo until "start"
+ *   6. seccomp as the very last step, close stray fds, execve
+ * Errors before 5 travel back to create as a struct err; after it they go
+ * to the container's stderr, which is all that is left.
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/util.h"
+#include "mount/mnt.h"
+#include "ns/ns-internal.h"
+#include "seccomp/sc.h"
+
+static int join_namespaces(const struct spec *s, struct err *e)
+{
+	for (size_t i = 0; i < s->linux.n_namespaces; i++) {
+		const struct spec_ns *ns = &s->linux.namespaces[i];
+		_cleanup_close_ int fd = -1;
+
+		if (!ns->path || ns->type == SPEC_NS_PID)
+			continue;
+		fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return err_sys(e, errno, "linux.namespaces[%zu]: open %s", i, ns->path);
+		if (setns(fd, ns->clone_flag) < 0)
+			return err_sys(e, errno, "linux.namespaces[%zu]: setns %s", i, ns->path);
+	}
+	return 0;
+}
+
+static int set_names(const struct spec *s, struct err *e)
+{
+	if (s->hostname && *s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return err_sys(e, errno, "hostname: sethostname");
+	if (s->domainname && *s->domainname &&
+	    setdomainname(s->domainname, strlen(s->domainname)) < 0)
+		return err_sys(e, errno, "domainname: setdomainname");
+	return 0;
+}
+
+/*
+ * Wait for "start".  The fifo was opened for reading before pivot_root (it
+ * lives in keel's state dir, outside the container).  With no writer yet,
+ * Linux's poll() on a fresh fifo reader does not report POLLHUP, so this
+ * sleeps until start opens the write side and writes its byte.
+ */
+static int wait_for_start(int fifo_fd, struct err *e)
+{
+	struct pollfd p = { .fd = fifo_fd, .events = POLLIN };
+	char c;
+
+	for (;;) {
+		int n = poll(&p, 1, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return err_sys(e, errno, "exec fifo: poll");
+		if (read(fifo_fd, &c, 1) == 1)
+			return 0;
+		return err_set(e, EPIPE, "exec fifo: closed without start");
+	}
+}
+
+static int setup(const struct ns_init_args *a, int fifo_fd, char *exe, size_t exe_len,
+		 struct err *e)
+{
+	const struct spec *s = a->spec;
+	int r;
+
+	r = join_namespaces(s, e);
+	if (r == 0 && spec_ns_find(s, SPEC_NS_USER) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+		r = err_sys(e, errno, "become root in the user namespace");
+	if (r == 0)
+		r = set_names(s, e);
+	if (r == 0)
+		r = mnt_setup_rootfs(s, a->rootfs, a->no_pivot, e);
+	if (r < 0 || !s->process)
+		return r;
+	if (chdir(s->process->cwd) < 0)
+		return err_sys(e, errno, "process.cwd: chdir %s", s->process->cwd);
+	r = proc_resolve_exec(s->process, exe, exe_len, e);
+	if (r == 0)
+		r = proc_setup_limits(s->process, e);
+	if (r == 0)
+		r = proc_setup_identity(s->process, e);
+	if (r == 0)
+		r = proc_setup_caps(s->process, e);
+	(void)fifo_fd;
+	return r;
+}
+
+static __attribute__((noreturn)) void die_after_start(const struct err *e)
+{
+	dprintf(2, "keel: container init: %s\n", e->msg);
+	_exit(127);
+}
+
+void ns_init_main(const struct ns_init_args *a, int sync_fd)
+{
+	const struct spec_process *p = a->spec->process;
+	char exe[4096];
+	struct sync_msg m;
+	struct err e = { 0 };
+	int fifo_fd, notify_fd = -1, r;
+
+	/*
+	 * Until execve this process is keel.  Not dumpable: a process already
+	 * in a joined pid namespace cannot ptrace it or open /proc/<pid>/exe
+	 * (the CVE-2019-5736 route to overwriting the runtime binary).  execve
+	 * resets it.
+	 */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* keel's own signal setup must not leak into the container */
+	signal(SIGPIPE, SIG_DFL);
+	if (sync_recv(sync_fd, &m) < 0 || m.type != SYNC_GO)
+		_exit(1);
+	fifo_fd = open(a->fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo_fd < 0)
+		r = err_sys(&e, errno, "open %s", a->fifo);
+	else
+		r = setup(a, fifo_fd, exe, sizeof(exe), &e);
+	if (r < 0) {
+		sync_send(sync_fd, SYNC_ERR, &e);
+		_exit(1);
+	}
+	if (sync_send(sync_fd, SYNC_READY, NULL) < 0)
+		_exit(1);
+	close(sync_fd);
+
+	if (wait_for_start(fifo_fd, &e) < 0)
+		die_after_start(&e);
+	close(fifo_fd);
+	if (!p)
+		_exit(0);
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_after_start(&(struct err){ .msg = "prctl(PR_SET_NO_NEW_PRIVS) failed" });
+	if (sc_apply(a->spec->linux.seccomp, &notify_fd, &e) < 0)
+		die_after_start(&e);
+	if (proc_close_fds(3 + a->preserve_fds, &e) < 0)
+		die_after_start(&e);
+	execve(exe, p->args, p->env ? p->env : (char *[]){ NULL });
+	err_sys(&e, errno, "exec %s", exe);
+	die_after_start(&e);
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef KEEL_NS_INTERNAL_H
+#define KEEL_NS_INTERNAL_H
+
+#include "ns/ns.h"
+
+/* Messages over the SOCK_SEQPACKET pair between create and init. */
+enum sync_type { SYNC_GO = 1, SYNC_READY, SYNC_ERR };
+
+struct sync_msg {
+	int type;
+	struct err err;
+};
+
+int sync_send(int fd, int type, const struct err *e);
+int sync_recv(int fd, struct sync_msg *m);
+
+/* The container init: never returns. */
+__attribute__((noreturn)) void ns_init_main(const struct ns_init_args *a, int sync_fd);
+
+/* Process attributes, in init after the rootfs is in place. */
+int proc_resolve_exec(const struct spec_process *p, char *out, size_t len, struct err *e);
+int proc_setup_identity(const struct spec_process *p, struct err *e);
+int proc_setup_limits(const struct spec_process *p, struct err *e);
+int proc_setup_caps(const struct spec_process *p, struct err *e);
+int proc_close_fds(int first_kept_beyond, struct err *e);
+
+#endif

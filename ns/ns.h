@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ns/: namespaces, the clone of the container init, and what init does
+ * between clone and execve.  Init reports back over a sync socket, then
+ * blocks on <state>/exec.fifo until "start" writes to it.
+ */
+#ifndef KEEL_NS_H
+#define KEEL_NS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "lib/err.h"
+#include "spec/spec.h"
+
+struct ns_init_args {
+	const struct spec *spec;
+	const char *rootfs;		/* absolute path on the host */
+	const char *fifo;		/* absolute path of exec.fifo */
+	bool no_pivot;
+	int console_socket;		/* -1 if none */
+	int preserve_fds;		/* fds 3 .. 3+n-1 pass to the container */
+	/*
+	 * Called in the parent after clone, before init may go on: put the
+	 * child into its cgroup here, so it cannot run user code outside it.
+	 */
+	int (*before_go)(pid_t pid, void *data, struct err *e);
+	void *data;
+};
+
+/*
+ * Clone the container init and wait until it has set up everything and is
+ * blocked on the exec fifo.  On success *pid is init's pid (in keel's pid
+ * namespace).  On failure init is gone and e says why.
+ */
+int ns_create_init(const struct ns_init_args *a, pid_t *pid, struct err *e);
+
+/* Release a created container: write to its exec fifo.  -ESRCH if init is gone. */
+int ns_start(const char *fifo, struct err *e);
+
+/* Refuse a config whose namespaces this build cannot provide. */
+int ns_check(const struct spec *s, struct err *e);
+
+#ifdef CONFIG_USERNS
+int userns_write_maps(pid_t pid, const struct spec *s, struct err *e);
+#else
+static inline int userns_write_maps(pid_t pid, const struct spec *s, struct err *e)
+{
+	return 0;
+}
+#endif
+
+#endif

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The parent side: clone init into new namespaces, let it go once the
+ * caller placed it in its cgroup (and user namespace maps are written), and
+ * wait for init's "ready".
+ */
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/util.h"
+#include "ns/ns-internal.h"
+
+int sync_send(int fd, int type, const struct err *e)
+{
+	struct sync_msg m = { .type = type };
+
+	if (e)
+		m.err = *e;
+	return write_all(fd, &m, sizeof(m)) < 0 ? -errno : 0;
+}
+
+int sync_recv(int fd, struct sync_msg *m)
+{
+	ssize_t n;
+
+	do
+		n = recv(fd, m, sizeof(*m), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n == sizeof(*m) ? 0 : -EPIPE;
+}
+
+int ns_check(const struct spec *s, struct err *e)
+{
+	const struct spec_ns *user = spec_ns_find(s, SPEC_NS_USER);
+
+	if (!IS_ENABLED(CONFIG_USERNS) && (user || s->linux.n_uid_mappings))
+		return err_set(e, ENOTSUP, "linux.namespaces: user namespace: this keel was built without CONFIG_USERNS");
+	if (user && user->path)
+		return err_set(e, ENOTSUP, "linux.namespaces: joining a user namespace by path is not supported yet");
+	if (user && !user->path && (!s->linux.n_uid_mappings || !s->linux.n_gid_mappings))
+		return err_set(e, EINVAL, "linux.uidMappings: a new user namespace needs uidMappings and gidMappings");
+	if (spec_ns_find(s, SPEC_NS_TIME))
+		return err_set(e, ENOTSUP, "linux.namespaces: time namespace is not supported yet");
+	return 0;
+}
+
+static unsigned long clone_flags(const struct spec *s)
+{
+	unsigned long f = 0;
+
+	for (size_t i = 0; i < s->linux.n_namespaces; i++)
+		if (!s->linux.namespaces[i].path)
+			f |= s->linux.namespaces[i].clone_flag;
+	return f;
+}
+
+/*
+ * A pid namespace given by path must be entered before the clone: setns on
+ * CLONE_NEWPID only affects children.  This process exits soon anyway.
+ */
+static int join_pid_ns(const struct spec *s, struct err *e)
+{
+	const struct spec_ns *ns = spec_ns_find(s, SPEC_NS_PID);
+	_cleanup_close_ int fd = -1;
+
+	if (!ns || !ns->path)
+		return 0;
+	fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_sys(e, errno, "linux.namespaces: open %s", ns->path);
+	if (setns(fd, CLONE_NEWPID) < 0)
+		return err_sys(e, errno, "linux.namespaces: setns %s", ns->path);
+	return 0;
+}
+
+/* fork()-like clone: no new stack, the child returns 0 here. */
+static pid_t clone_init(unsigned long flags)
+{
+	return syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+}
+
+static int reap_error(pid_t *pid, struct err *e)
+{
+	int status = 0;
+
+	while (waitpid(*pid, &status, 0) < 0 && errno == EINTR)
+		;
+	*pid = -1;
+	if (WIFSIGNALED(status))
+		return err_set(e, ECHILD, "container init killed by signal %d during setup", WTERMSIG(status));
+	return err_set(e, ECHILD, "container init exited with status %d during setup", WEXITSTATUS(status));
+}
+
+static int parent_side(const struct ns_init_args *a, pid_t *pidp, int fd, struct err *e)
+{
+	struct sync_msg m;
+	int r;
+
+	r = userns_write_maps(*pidp, a->spec, e);
+	if (r == 0 && a->before_go)
+		r = a->before_go(*pidp, a->data, e);
+	if (r < 0)
+		return r;
+	if (sync_send(fd, SYNC_GO, NULL) < 0)
+		return reap_error(pidp, e);
+	r = sync_recv(fd, &m);
+	if (r < 0)
+		return reap_error(pidp, e);
+	if (m.type == SYNC_ERR) {
+		*e = m.err;
+		e->msg[sizeof(e->msg) - 1] = '\0';
+		return -(e->code ? e->code : EINVAL);
+	}
+	return m.type == SYNC_READY ? 0 : err_set(e, EPROTO, "container init: bad sync message");
+}
+
+int ns_create_init(const struct ns_init_args *a, pid_t *pid_out, struct err *e)
+{
+	_cleanup_pid_ pid_t pid = -1;
+	_cleanup_close_ int parent_fd = -1;
+	int sv[2], r;
+
+	r = join_pid_ns(a->spec, e);
+	if (r < 0)
+		return r;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return err_sys(e, errno, "socketpair");
+	parent_fd = sv[0];
+	pid = clone_init(clone_flags(a->spec));
+	if (pid < 0) {
+		close(sv[1]);
+		return err_sys(e, errno, "clone container init");
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		ns_init_main(a, sv[1]);
+	}
+	close(sv[1]);
+	r = parent_side(a, &pid, parent_fd, e);
+	if (r < 0)
+		return r;
+	*pid_out = steal_pid(&pid);
+	return 0;
+}
+
+int ns_start(const char *fifo, struct err *e)
+{
+	/* O_NONBLOCK: with no reader (init gone) open fails instead of hanging */
+	_cleanup_close_ int fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ENXIO ? err_set(e, ESRCH, "container init is not running")
+				      : err_sys(e, errno, "open %s", fifo);
+	if (write(fd, "0", 1) != 1)
+		return err_sys(e, errno, "write %s", fifo);
+	return 0;
+}
