@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: MIT
+/*
+ * probe: copied into test bundles as /probe, it reports what the container
+ * sees so that integration tests can assert from inside (crun's tests/init.c).
+ * Static, no keel code, one subcommand per question:
+ *
+ *	pid ppid ids hostname ns caps seccomp nnp cwd env fds mounts umask
+ *	cgroup rlimit NAME | write PATH | stat PATH | sleep N | exit N |
+ *	signal-wait | syscall getcwd
+ *
+ * Output is plain text meant for grep and string comparison; a failing
+ * system call prints "NAME: ERRNONAME" to stderr and exits 1.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define NAMED(x) { x, #x }
+
+struct named { int val; const char *name; };
+
+static const struct named errnos[] = {
+	NAMED(EPERM), NAMED(ENOENT), NAMED(ESRCH), NAMED(EINTR), NAMED(EIO),
+	NAMED(ENXIO), NAMED(E2BIG), NAMED(ENOEXEC), NAMED(EBADF),
+	NAMED(ECHILD), NAMED(EAGAIN), NAMED(ENOMEM), NAMED(EACCES),
+	NAMED(EFAULT), NAMED(EBUSY), NAMED(EEXIST), NAMED(EXDEV),
+	NAMED(ENODEV), NAMED(ENOTDIR), NAMED(EISDIR), NAMED(EINVAL),
+	NAMED(ENFILE), NAMED(EMFILE), NAMED(ENOTTY), NAMED(ETXTBSY),
+	NAMED(EFBIG), NAMED(ENOSPC), NAMED(ESPIPE), NAMED(EROFS),
+	NAMED(EMLINK), NAMED(EPIPE), NAMED(ERANGE), NAMED(ENAMETOOLONG),
+	NAMED(ENOSYS), NAMED(ENOTEMPTY), NAMED(ELOOP), NAMED(EOPNOTSUPP),
+	NAMED(EDQUOT), NAMED(ENOTSUP),
+};
+
+static const struct named signals[] = {
+	NAMED(SIGHUP), NAMED(SIGINT), NAMED(SIGQUIT), NAMED(SIGUSR1),
+	NAMED(SIGUSR2), NAMED(SIGTERM), NAMED(SIGCHLD), NAMED(SIGCONT),
+	NAMED(SIGWINCH),
+};
+
+static const struct named rlimits[] = {
+	{ RLIMIT_AS, "AS" }, { RLIMIT_CORE, "CORE" }, { RLIMIT_CPU, "CPU" },
+	{ RLIMIT_DATA, "DATA" }, { RLIMIT_FSIZE, "FSIZE" },
+	{ RLIMIT_LOCKS, "LOCKS" }, { RLIMIT_MEMLOCK, "MEMLOCK" },
+	{ RLIMIT_MSGQUEUE, "MSGQUEUE" }, { RLIMIT_NICE, "NICE" },
+	{ RLIMIT_NOFILE, "NOFILE" }, { RLIMIT_NPROC, "NPROC" },
+	{ RLIMIT_RSS, "RSS" }, { RLIMIT_RTPRIO, "RTPRIO" },
+	{ RLIMIT_RTTIME, "RTTIME" }, { RLIMIT_SIGPENDING, "SIGPENDING" },
+	{ RLIMIT_STACK, "STACK" },
+};
+
+static const char *errname(int e)
+{
+	static char buf[16];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(errnos); i++)
+		if (errnos[i].val == e)
+			return errnos[i].name;
+	snprintf(buf, sizeof(buf), "E%d", e);
+	return buf;
+}
+
+static int die(const char *what)
+{
+	fprintf(stderr, "probe: %s: %s\n", what, errname(errno));
+	return 1;
+}
+
+/* Print the lines of a file that start with one of the prefixes (all if none). */
+static int cat_lines(const char *path, const char *const *prefixes, int strip)
+{
+	char line[4096];
+	FILE *f = fopen(path, "re");
+	int i, found = 0;
+
+	if (!f)
+		return die(path);
+	while (fgets(line, sizeof(line), f)) {
+		if (!prefixes) {
+			fputs(line, stdout);
+			continue;
+		}
+		for (i = 0; prefixes[i]; i++) {
+			size_t n = strlen(prefixes[i]);
+
+			if (strncmp(line, prefixes[i], n))
+				continue;
+			found = 1;
+			fputs(strip ? line + n + strspn(line + n, " \t") : line, stdout);
+		}
+	}
+	fclose(f);
+	if (prefixes && !found) {
+		fprintf(stderr, "probe: %s: no %s\n", path, prefixes[0]);
+		return 1;
+	}
+	return 0;
+}
+
+static int status_field(const char *field)
+{
+	const char *p[] = { field, NULL };
+
+	return cat_lines("/proc/self/status", p, 1);
+}
+
+static int do_ids(void)
+{
+	gid_t groups[256];
+	int i, n = getgroups(ARRAY_SIZE(groups), groups);
+
+	if (n < 0)
+		return die("getgroups");
+	printf("uid=%u gid=%u groups=", (unsigned)getuid(), (unsigned)getgid());
+	for (i = 0; i < n; i++)
+		printf("%s%u", i ? "," : "", (unsigned)groups[i]);
+	printf("\n");
+	return 0;
+}
+
+static int do_ns(void)
+{
+	static const char *const names[] = {
+		"pid", "mnt", "uts", "ipc", "net", "cgroup", "user",
+	};
+	char path[64], target[128];
+	size_t i;
+	ssize_t n;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", names[i]);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n < 0) {
+			printf("%s:%s\n", names[i], errname(errno));
+			continue;
+		}
+		target[n] = '\0';
+		printf("%s\n", target);
+	}
+	return 0;
+}
+
+static int do_fds(void)
+{
+	char path[64], target[PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir("/proc/self/fd");
+	ssize_t n;
+
+	if (!d)
+		return die("/proc/self/fd");
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || atoi(de->d_name) == dirfd(d))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
+		n = readlink(path, target, sizeof(target) - 1);
+		target[n < 0 ? 0 : n] = '\0';
+		printf("%s %s\n", de->d_name, target);
+	}
+	closedir(d);
+	return 0;
+}
+
+static int do_rlimit(const char *name)
+{
+	struct rlimit rl;
+	size_t i;
+
+	if (!strncmp(name, "RLIMIT_", 7))
+		name += 7;
+	for (i = 0; i < ARRAY_SIZE(rlimits); i++)
+		if (!strcasecmp(name, rlimits[i].name))
+			break;
+	if (i == ARRAY_SIZE(rlimits)) {
+		fprintf(stderr, "probe: unknown rlimit %s\n", name);
+		return 2;
+	}
+	if (getrlimit(rlimits[i].val, &rl))
+		return die("getrlimit");
+	if (rl.rlim_cur == RLIM_INFINITY)
+		printf("unlimited ");
+	else
+		printf("%llu ", (unsigned long long)rl.rlim_cur);
+	if (rl.rlim_max == RLIM_INFINITY)
+		printf("unlimited\n");
+	else
+		printf("%llu\n", (unsigned long long)rl.rlim_max);
+	return 0;
+}
+
+static int do_write(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		printf("%s\n", errname(errno));
+		return 1;
+	}
+	close(fd);
+	printf("ok\n");
+	return 0;
+}
+
+static const char *file_type(mode_t m)
+{
+	switch (m & S_IFMT) {
+	case S_IFREG:	return "file";
+	case S_IFDIR:	return "dir";
+	case S_IFLNK:	return "link";
+	case S_IFCHR:	return "chr";
+	case S_IFBLK:	return "blk";
+	case S_IFIFO:	return "fifo";
+	case S_IFSOCK:	return "sock";
+	}
+	return "?";
+}
+
+/* "type=chr mode=0666 uid=0 gid=0 size=0 rdev=1,3" or the errno name. */
+static int do_stat(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st)) {
+		printf("%s\n", errname(errno));
+		return 1;
+	}
+	printf("type=%s mode=%04o uid=%u gid=%u size=%lld rdev=%u,%u\n",
+	       file_type(st.st_mode), (unsigned)(st.st_mode & 07777),
+	       (unsigned)st.st_uid, (unsigned)st.st_gid, (long long)st.st_size,
+	       major(st.st_rdev), minor(st.st_rdev));
+	return 0;
+}
+
+static void nop_handler(int sig)
+{
+}
+
+/*
+ * Print "ready" once the signals are blocked, so a test knows it may send
+ * one, then the name of the first that arrives.  A handler is installed as
+ * well because PID 1 of a namespace never sees default-action signals.
+ */
+static int do_signal_wait(void)
+{
+	static const int wanted[] = { SIGTERM, SIGUSR1, SIGUSR2, SIGINT, SIGHUP };
+	struct sigaction sa = { .sa_handler = nop_handler };
+	sigset_t set;
+	size_t i;
+	int sig;
+
+	sigemptyset(&set);
+	for (i = 0; i < ARRAY_SIZE(wanted); i++) {
+		sigaddset(&set, wanted[i]);
+		sigaction(wanted[i], &sa, NULL);
+	}
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return die("sigprocmask");
+	printf("ready\n");
+	fflush(stdout);
+	do
+		sig = sigwaitinfo(&set, NULL);
+	while (sig < 0 && errno == EINTR);
+	if (sig < 0)
+		return die("sigwaitinfo");
+	for (i = 0; i < ARRAY_SIZE(signals); i++)
+		if (signals[i].val == sig)
+			printf("%s\n", signals[i].name);
+	return 0;
+}
+
+/* Raw syscall, so seccomp tests see the kernel's answer, not libc's. */
+static int do_syscall(const char *name)
+{
+	char buf[PATH_MAX];
+	long r;
+
+	if (strcmp(name, "getcwd")) {
+		fprintf(stderr, "probe: unsupported syscall %s\n", name);
+		return 2;
+	}
+	r = syscall(SYS_getcwd, buf, sizeof(buf));
+	if (r < 0) {
+		printf("errno %d %s\n", errno, errname(errno));
+		return 1;
+	}
+	printf("%s\n", buf);
+	return 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: probe pid|ppid|ids|hostname|ns|caps|seccomp|nnp|"
+		"cwd|env|fds|mounts|umask|cgroup|signal-wait\n"
+		"       probe rlimit NAME|write PATH|stat PATH|sleep N|exit N|"
+		"syscall getcwd\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const caps[] = {
+		"CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:", NULL,
+	};
+	const char *cmd = argc > 1 ? argv[1] : "";
+	const char *arg = argc > 2 ? argv[2] : NULL;
+	char buf[PATH_MAX];
+	struct utsname u;
+	char **e;
+	mode_t m;
+
+	if (!strcmp(cmd, "pid"))
+		return printf("%d\n", (int)getpid()) < 0;
+	if (!strcmp(cmd, "ppid"))
+		return printf("%d\n", (int)getppid()) < 0;
+	if (!strcmp(cmd, "ids"))
+		return do_ids();
+	if (!strcmp(cmd, "hostname")) {
+		if (uname(&u))
+			return die("uname");
+		return printf("%s\n", u.nodename) < 0;
+	}
+	if (!strcmp(cmd, "ns"))
+		return do_ns();
+	if (!strcmp(cmd, "caps"))
+		return cat_lines("/proc/self/status", caps, 0);
+	if (!strcmp(cmd, "seccomp"))
+		return status_field("Seccomp:");
+	if (!strcmp(cmd, "nnp"))
+		return status_field("NoNewPrivs:");
+	if (!strcmp(cmd, "cwd")) {
+		if (!getcwd(buf, sizeof(buf)))
+			return die("getcwd");
+		return printf("%s\n", buf) < 0;
+	}
+	if (!strcmp(cmd, "env")) {
+		for (e = environ; *e; e++)
+			printf("%s\n", *e);
+		return 0;
+	}
+	if (!strcmp(cmd, "fds"))
+		return do_fds();
+	if (!strcmp(cmd, "mounts"))
+		return cat_lines("/proc/self/mountinfo", NULL, 0);
+	if (!strcmp(cmd, "cgroup"))
+		return cat_lines("/proc/self/cgroup", NULL, 0);
+	if (!strcmp(cmd, "umask")) {
+		m = umask(0);
+		umask(m);
+		return printf("%04o\n", (unsigned)m) < 0;
+	}
+	if (!strcmp(cmd, "signal-wait"))
+		return do_signal_wait();
+	if (!arg)
+		return usage();
+	if (!strcmp(cmd, "rlimit"))
+		return do_rlimit(arg);
+	if (!strcmp(cmd, "write"))
+		return do_write(arg);
+	if (!strcmp(cmd, "stat"))
+		return do_stat(arg);
+	if (!strcmp(cmd, "sleep"))
+		return sleep(atoi(arg)) != 0;
+	if (!strcmp(cmd, "exit"))
+		return atoi(arg);
+	if (!strcmp(cmd, "syscall"))
+		return do_syscall(arg);
+	return usage();
+}
