@@ -223,9 +223,16 @@ $(build)/test/probe: $(build)/test/probe.o
 
 tests: $(objtree)/keel $(unit-bins) $(test-bins)
 
-check: tests
+# A second keel built with allnoconfig: the tests check that what it lacks is
+# refused, not ignored.
+allno := $(build)/allnoconfig
+$(allno)/keel: FORCE
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(allno) allnoconfig >/dev/null
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(allno) all
+
+check: tests $(allno)/keel
 	$(Q)KEEL=$(objtree)/keel BUILD=$(build) ARCH=$(ARCH) CONFIG=$(KCONFIG_CONFIG) \
-		$(srctree)/test/run $(TESTS)
+		KEEL_ALLNO=$(allno)/keel $(srctree)/test/run $(TESTS)
 
 demo: $(objtree)/keel
 	$(Q)KEEL=$(objtree)/keel $(srctree)/scripts/demo.sh

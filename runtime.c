@@ -22,6 +22,10 @@ const struct command commands[] = {
 	{ "delete", cmd_delete, "delete a container" },
 	{ "list", cmd_list, "list containers" },
 	{ "ps", cmd_ps, "list a container's processes" },
+#ifdef CONFIG_FREEZER
+	{ "pause", cmd_pause, "suspend every process of a container" },
+	{ "resume", cmd_resume, "resume a paused container" },
+#endif
 	{ NULL, NULL, NULL }
 };
 
@@ -31,10 +35,8 @@ static const struct {
 } missing[] = {
 	{ "exec", IS_ENABLED(CONFIG_EXEC) ? "not supported by this keel yet"
 					  : "this keel was built without CONFIG_EXEC" },
-	{ "pause", IS_ENABLED(CONFIG_FREEZER) ? "not supported by this keel yet"
-					      : "this keel was built without CONFIG_FREEZER" },
-	{ "resume", IS_ENABLED(CONFIG_FREEZER) ? "not supported by this keel yet"
-					       : "this keel was built without CONFIG_FREEZER" },
+	{ "pause", "this keel was built without CONFIG_FREEZER" },
+	{ "resume", "this keel was built without CONFIG_FREEZER" },
 	{ "update", "not supported by this keel yet" },
 	{ "spec", "not supported by this keel yet" },
 	{ "features", "not supported by this keel yet" },

@@ -32,6 +32,7 @@ int v1_create(const char *path, const struct spec_resources *r, struct err *e);
 int v1_enter(const char *path, pid_t pid, struct err *e);
 int v1_destroy(const char *path, struct err *e);
 int v1_freeze(const char *path, bool frozen, struct err *e);
+bool v1_frozen(const char *path);
 /* <mount of controller><path>, malloc'd; NULL controller: pids, memory or any */
 char *v1_dir(const char *controller, const char *path);
 

@@ -30,6 +30,7 @@ struct cg_driver {
 	int (*destroy)(struct cg *cg, struct err *e);
 	/* NULL with CONFIG_FREEZER=n */
 	int (*freeze)(struct cg *cg, bool frozen, struct err *e);
+	bool (*frozen)(struct cg *cg);
 	/* Directory whose cgroup.procs lists the container (malloc'd); NULL: none. */
 	char *(*procs_dir)(struct cg *cg);
 };
@@ -84,6 +85,12 @@ static inline int cg_freeze(struct cg *cg, bool frozen, struct err *e)
 		return err_set(e, ENOTSUP, "%s: this keel was built without CONFIG_FREEZER",
 			       frozen ? "pause" : "resume");
 	return cg->drv->freeze(cg, frozen, e);
+}
+
+/* Is the container's cgroup frozen (status "paused")? */
+static inline bool cg_frozen(struct cg *cg)
+{
+	return cg->drv->frozen && cg->drv->frozen(cg);
 }
 
 /*

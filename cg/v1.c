@@ -263,6 +263,18 @@ static int drv_freeze(struct cg *cg, bool frozen, struct err *e)
 	return v1_freeze(cg->path, frozen, e);
 }
 
+bool v1_frozen(const char *path)
+{
+	_cleanup_free_ char *dir = v1_dir("freezer", path);
+
+	return dir && cg_has_line(dir, "freezer.state", "FROZEN");
+}
+
+static bool drv_frozen(struct cg *cg)
+{
+	return v1_frozen(cg->path);
+}
+
 static char *drv_procs_dir(struct cg *cg)
 {
 	return v1_dir(NULL, cg->path);
@@ -274,5 +286,6 @@ const struct cg_driver cg_v1_driver = {
 	.enter = drv_enter,
 	.destroy = drv_destroy,
 	.freeze = IS_ENABLED(CONFIG_FREEZER) ? drv_freeze : NULL,
+	.frozen = IS_ENABLED(CONFIG_FREEZER) ? drv_frozen : NULL,
 	.procs_dir = drv_procs_dir,
 };

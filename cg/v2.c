@@ -165,6 +165,13 @@ static int drv_freeze(struct cg *cg, bool frozen, struct err *e)
 	return v2_freeze(CG_MNT, cg->path, frozen, e);
 }
 
+static bool drv_frozen(struct cg *cg)
+{
+	_cleanup_free_ char *dir = xasprintf("%s%s", CG_MNT, cg->path);
+
+	return cg_has_line(dir, "cgroup.events", "frozen 1");
+}
+
 static char *drv_procs_dir(struct cg *cg)
 {
 	return xasprintf("%s%s", CG_MNT, cg->path);
@@ -176,5 +183,6 @@ const struct cg_driver cg_v2_driver = {
 	.enter = drv_enter,
 	.destroy = drv_destroy,
 	.freeze = IS_ENABLED(CONFIG_FREEZER) ? drv_freeze : NULL,
+	.frozen = IS_ENABLED(CONFIG_FREEZER) ? drv_frozen : NULL,
 	.procs_dir = drv_procs_dir,
 };

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cg/cg.h"
 #include "cmd/container.h"
 #include "lib/cleanup.h"
 #include "lib/util.h"
@@ -217,9 +218,11 @@ bool ctr_alive(const struct container *c)
 
 static bool is_paused(const struct container *c)
 {
-	/* pause/resume are not wired up yet (CONFIG_FREEZER lands with cg/) */
-	(void)c;
-	return false;
+	struct cg cg;
+	struct err e;
+
+	return IS_ENABLED(CONFIG_FREEZER) && c->cgroup[0] &&
+	       cg_open(&cg, c->cgroup, c->id, &e) == 0 && cg_frozen(&cg);
 }
 
 enum ctr_status ctr_status(const struct container *c)

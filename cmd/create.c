@@ -87,6 +87,8 @@ static int check_features(const struct spec *s, struct err *e)
 	    (s->process->selinux_label && *s->process->selinux_label))
 		return err_set(e, ENOTSUP, "process.%s: no LSM support in keel",
 			       s->process->apparmor_profile ? "apparmorProfile" : "selinuxLabel");
+	if (IS_ENABLED(CONFIG_SECCOMP) && s->linux.seccomp && s->linux.seccomp->listener_path)
+		return err_set(e, ENOTSUP, "linux.seccomp.listenerPath: not supported by this keel yet");
 	r = ns_check(s, e);
 	if (r == 0)
 		r = sc_check(s->linux.seccomp, e);

@@ -43,13 +43,19 @@ static int kill_rest(struct cg *cg, struct err *e)
 static int destroy(struct container *c, struct err *e)
 {
 	struct cg cg;
+	bool have_cg = c->cgroup[0] && cg_open(&cg, c->cgroup, c->id, e) == 0;
 
+	err_clear(e);
+	/* frozen tasks do not die until thawed */
+	if (have_cg && cg_frozen(&cg))
+		cg_freeze(&cg, false, e);
+	err_clear(e);
 	if (ctr_alive(c)) {
 		kill(c->pid, SIGKILL);
 		if (wait_gone(c, e) < 0)
 			return -e->code;
 	}
-	if (c->cgroup[0] && cg_open(&cg, c->cgroup, c->id, e) == 0) {
+	if (have_cg) {
 		kill_rest(&cg, e);
 		err_clear(e);
 		if (cg_destroy(&cg, e) < 0)

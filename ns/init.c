@@ -4,9 +4,13 @@
  *   1. wait for "go" (cgroup joined, id maps written)
  *   2. join namespaces given by path
  *   3. hostname, rootfs and mounts, pivot_root      (mount/)
- *   4. resolve the program, cwd, rlimits, identity, capabilities
+ *   4. cwd, look up the program, rlimits
  *   5. report "ready", block on the exec fifo until "start"
- *   6. seccomp as the very last step, close stray fds, execve
+ *   6. seccomp and the identity change, as late as possible: without
+ *      noNewPrivileges loading a filter needs CAP_SYS_ADMIN, so the filter
+ *      goes in first and the ids and capabilities change after it (as in
+ *      runc); with it, no_new_privs, ids and capabilities first and the
+ *      filter last.  Then stray fds are closed and execve.
  * Errors before 5 travel back to create as a struct err; after it they go
  * to the container's stderr, which is all that is left.
  */
@@ -96,10 +100,6 @@ static int setup(const struct ns_init_args *a, int fifo_fd, char *exe, size_t ex
 	r = proc_resolve_exec(s->process, exe, exe_len, e);
 	if (r == 0)
 		r = proc_setup_limits(s->process, e);
-	if (r == 0)
-		r = proc_setup_identity(s->process, e);
-	if (r == 0)
-		r = proc_setup_caps(s->process, e);
 	(void)fifo_fd;
 	return r;
 }
@@ -147,10 +147,16 @@ void ns_init_main(const struct ns_init_args *a, int sync_fd)
 	close(fifo_fd);
 	if (!p)
 		_exit(0);
-	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		die_after_start(&(struct err){ .msg = "prctl(PR_SET_NO_NEW_PRIVS) failed" });
-	if (sc_apply(a->spec->linux.seccomp, &notify_fd, &e) < 0)
+	if (!p->no_new_privileges && sc_apply(a->spec->linux.seccomp, &notify_fd, &e) < 0)
 		die_after_start(&e);
+	if (proc_setup_identity(p, &e) < 0 || proc_setup_caps(p, &e) < 0)
+		die_after_start(&e);
+	if (p->no_new_privileges) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			die_after_start(&(struct err){ .msg = "prctl(PR_SET_NO_NEW_PRIVS) failed" });
+		if (sc_apply(a->spec->linux.seccomp, &notify_fd, &e) < 0)
+			die_after_start(&e);
+	}
 	if (proc_close_fds(3 + a->preserve_fds, &e) < 0)
 		die_after_start(&e);
 	execve(exe, p->args, p->env ? p->env : (char *[]){ NULL });
