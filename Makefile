@@ -131,7 +131,7 @@ KEEL_CFLAGS := -specs=$(SYSROOT)/keel.specs -static -fno-pie -std=gnu11 $(OPT) -
 	-D_GNU_SOURCE -Ulinux -I$(srctree) -I$(objtree)/include \
 	-include $(srctree)/include/keel/kconfig.h
 KEEL_LDFLAGS := -specs=$(SYSROOT)/keel.specs -static -no-pie -Wl,--gc-sections \
-	-Wl,--build-id=none -Wl,-z,noexecstack
+	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,-z,noseparate-code
 LIBS := $(if $(CONFIG_SECCOMP),-lseccomp) -lcjson
 CFLAGS ?=
 LDFLAGS ?=
@@ -176,7 +176,16 @@ $(version-h): FORCE
 
 $(build)/runtime.o: $(version-h)
 
-$(build)/%.o: $(srctree)/%.c $(auto.conf) | $(deps-stamp)
+# Rebuild when the flags change, not only when sources do (Kbuild's .cmd files).
+define flags-file
+$(build)/.$(1): FORCE
+	$$(Q)mkdir -p $$(dir $$@)
+	$$(Q)printf '%s\n' '$$(strip $(2))' >$$@.tmp; cmp -s $$@.tmp $$@ && rm -f $$@.tmp || mv $$@.tmp $$@
+endef
+$(eval $(call flags-file,cflags,$(CC) $(KEEL_CFLAGS) $(CFLAGS)))
+$(eval $(call flags-file,ldflags,$(CC) $(KEEL_LDFLAGS) $(LDFLAGS) $(LIBS)))
+
+$(build)/%.o: $(srctree)/%.c $(auto.conf) $(build)/.cflags | $(deps-stamp)
 	$(quiet) CC $(@:$(build)/%=%)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(KEEL_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
@@ -185,9 +194,9 @@ $(build)/libkeel.a: $(lib-objs)
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
-$(build)/keel.unstripped: $(build)/runtime.o $(build)/libkeel.a
+$(build)/keel.unstripped: $(build)/runtime.o $(build)/libkeel.a $(build)/.ldflags
 	$(quiet) LD $(@:$(objtree)/%=%)
-	$(Q)$(CC) $(KEEL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(KEEL_LDFLAGS) $(LDFLAGS) -o $@ $(filter-out $(build)/.ldflags,$^) $(LIBS)
 
 $(objtree)/keel: $(build)/keel.unstripped
 	$(quiet) STRIP keel

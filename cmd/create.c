@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cg/cg.h"
@@ -118,18 +117,6 @@ static void undo(struct made *m)
 		ctr_remove_dir(&m->c, &ignored);
 }
 
-static void now_rfc3339(char *buf, size_t len)
-{
-	struct timespec ts;
-	struct tm tm;
-	size_t n;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
-}
-
 static int make_state_dir(struct made *m, const char *root, const char *config_json,
 			  size_t len, struct err *e)
 {
@@ -192,7 +179,7 @@ static int spawn(struct made *m, const struct spec *s, const struct create_opts 
 		return r;
 	m->c.pid = m->pid;
 	m->c.owner = geteuid();
-	now_rfc3339(m->c.created, sizeof(m->c.created));
+	time_rfc3339(m->c.created, sizeof(m->c.created), true);
 	if (proc_start_time(m->pid, &m->c.start_time) < 0)
 		return err_sys(e, ESRCH, "container init vanished");
 	return 0;

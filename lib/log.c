@@ -3,7 +3,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -56,16 +55,6 @@ void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void now_rfc3339(char *buf, size_t len)
-{
-	struct timespec ts;
-	struct tm tm;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* One line, one write(): lines from several keel processes never interleave. */
 static void emit(enum log_level lvl, const char *msg)
 {
@@ -74,7 +63,7 @@ static void emit(enum log_level lvl, const char *msg)
 	size_t len = 0;
 	FILE *f;
 
-	now_rfc3339(when, sizeof(when));
+	time_rfc3339(when, sizeof(when), false);
 	f = open_memstream(&line, &len);
 	if (!f)
 		return;

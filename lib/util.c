@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -190,7 +191,7 @@ int proc_stat(pid_t pid, char *state, unsigned long long *start)
 	char path[64], buf[1024];
 	_cleanup_close_ int fd = -1;
 	ssize_t n;
-	char *p;
+	char *p, *end;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -209,14 +210,34 @@ int proc_stat(pid_t pid, char *state, unsigned long long *start)
 	/* after ") " come fields 3..; start time is field 22 */
 	for (int field = 2; field < 22 && p; field++)
 		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p + 1, "%llu", start) != 1)
+	if (!p)
 		return -EIO;
-	return 0;
+	errno = 0;
+	*start = strtoull(p + 1, &end, 10);
+	return end == p + 1 || errno ? -EIO : 0;
 }
 
 int proc_start_time(pid_t pid, unsigned long long *out)
 {
 	return proc_stat(pid, NULL, out);
+}
+
+/*
+ * By hand rather than strftime(): strftime drags the time zone code into a
+ * static binary, and UTC needs none of it.
+ */
+void time_rfc3339(char *buf, size_t len, bool nanoseconds)
+{
+	struct timespec ts;
+	struct tm tm;
+	int n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	n = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+		     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, nanoseconds ? ".%09ldZ" : "Z", ts.tv_nsec);
 }
 
 bool str_has_prefix(const char *s, const char *prefix)

@@ -36,6 +36,9 @@ int proc_start_time(pid_t pid, unsigned long long *out);
 /* The same, plus the state letter (field 3: 'R', 'S', 'Z', ...). */
 int proc_stat(pid_t pid, char *state, unsigned long long *start);
 
+/* Now in UTC as "2006-01-02T15:04:05Z" (with ".123456789" if nanoseconds). */
+void time_rfc3339(char *buf, size_t len, bool nanoseconds);
+
 bool str_has_prefix(const char *s, const char *prefix);
 
 #endif

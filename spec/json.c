@@ -286,7 +286,7 @@ int parse_array(struct ctx *c, const cJSON *j, size_t elem_size, elem_fn fn,
 {
 	const cJSON *it;
 	unsigned char *arr;
-	size_t i = 0, count;
+	size_t i = 0, count = 0;
 	int r;
 
 	r = get_array(c, j, &count);
