@@ -22,6 +22,9 @@ const struct command commands[] = {
 	{ "delete", cmd_delete, "delete a container" },
 	{ "list", cmd_list, "list containers" },
 	{ "ps", cmd_ps, "list a container's processes" },
+#ifdef CONFIG_SPEC_TEMPLATE
+	{ "spec", cmd_spec, "write a default config.json" },
+#endif
 #ifdef CONFIG_FREEZER
 	{ "pause", cmd_pause, "suspend every process of a container" },
 	{ "resume", cmd_resume, "resume a paused container" },
@@ -38,7 +41,7 @@ static const struct {
 	{ "pause", "this keel was built without CONFIG_FREEZER" },
 	{ "resume", "this keel was built without CONFIG_FREEZER" },
 	{ "update", "not supported by this keel yet" },
-	{ "spec", "not supported by this keel yet" },
+	{ "spec", "this keel was built without CONFIG_SPEC_TEMPLATE" },
 	{ "features", "not supported by this keel yet" },
 	{ "events", "not supported by keel" },
 	{ "checkpoint", "not supported by keel" },

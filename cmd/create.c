@@ -21,6 +21,7 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "mount/mnt.h"
 #include "ns/ns.h"
 #include "seccomp/sc.h"
 #include "spec/spec.h"
@@ -89,6 +90,8 @@ static int check_features(const struct spec *s, struct err *e)
 	if (IS_ENABLED(CONFIG_SECCOMP) && s->linux.seccomp && s->linux.seccomp->listener_path)
 		return err_set(e, ENOTSUP, "linux.seccomp.listenerPath: not supported by this keel yet");
 	r = ns_check(s, e);
+	if (r == 0)
+		r = mnt_check(s, e);
 	if (r == 0)
 		r = sc_check(s->linux.seccomp, e);
 	if (r == 0)

@@ -16,6 +16,9 @@
 #include "lib/err.h"
 #include "spec/spec.h"
 
+/* Refuse mount options this build does not apply (before anything is made). */
+int mnt_check(const struct spec *s, struct err *e);
+
 int mnt_setup_rootfs(const struct spec *s, const char *rootfs, bool no_pivot, struct err *e);
 
 /*

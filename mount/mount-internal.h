@@ -2,6 +2,8 @@
 #ifndef KEEL_MOUNT_INTERNAL_H
 #define KEEL_MOUNT_INTERNAL_H
 
+#include <stdio.h>
+
 #include "mount/mnt.h"
 
 /* "/proc/self/fd/N": mount through a resolved fd, never a string path. */

@@ -92,6 +92,11 @@ static int mount_fs(int rootfd, const struct spec_mount *m, size_t i, struct err
 	return 0;
 }
 
+static bool is_bind(const struct spec_mount *m)
+{
+	return m->bind || (m->type && !strcmp(m->type, "bind"));
+}
+
 static int mount_one(int rootfd, const struct spec_mount *m, size_t i, struct err *e)
 {
 	_cleanup_close_ int fd = -1;
@@ -100,7 +105,8 @@ static int mount_one(int rootfd, const struct spec_mount *m, size_t i, struct er
 
 	if (!m->bind && !m->type)
 		return err_set(e, EINVAL, "mounts[%zu].type: required unless the mount is a bind mount", i);
-	r = m->bind ? mount_bind(rootfd, m, i, e) : mount_fs(rootfd, m, i, e);
+	/* runc takes type "bind" without a bind option as a plain bind mount */
+	r = is_bind(m) ? mount_bind(rootfd, m, i, e) : mount_fs(rootfd, m, i, e);
 	if (r < 0 || !m->propagation)
 		return r;
 	fd = mnt_open_in_root(rootfd, m->destination, MNT_NO_CREATE, e);
@@ -116,7 +122,7 @@ static bool own_dev(const struct spec *s)
 {
 	for (size_t i = 0; i < s->n_mounts; i++)
 		if (!strcmp(s->mounts[i].destination, "/dev"))
-			return !s->mounts[i].bind;
+			return !is_bind(&s->mounts[i]);
 	return false;
 }
 

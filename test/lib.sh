@@ -318,3 +318,44 @@ bundle_insert() {
 bundle_args() {
 	bundle_set "$1" args "[$2]"
 }
+
+# --- failed creates -----------------------------------------------------------
+# procs_marked MARK: pids (not ours) whose environment holds KEEL_T_MARK=MARK.
+# keel and its container init (a clone that has not exec'd yet) inherit the
+# mark from the command that started them, so a stray init is found by it
+# even after pivot_root hid its root and cwd from procs_under.
+procs_marked() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "${p#/proc/}" = $$ ] && continue
+		tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qxF "KEEL_T_MARK=$1" &&
+			echo "${p#/proc/}"
+	done
+}
+
+# expect_create_fails NAME BUNDLE REGEX [KEEL-ARGS...]: "keel create" of
+# BUNDLE under a new id exits non-zero with a stderr matching REGEX (one
+# "keel: " line) and leaves no state dir and no process.  The id is left in
+# CF_ID, stderr in $TMP/cf.err.  Run as "KEEL=other expect_create_fails ..."
+# to test another binary.
+expect_create_fails() {
+	local name=$1 b=$2 re=$3 rc procs
+	shift 3
+	CF_ID=$(new_id)
+	KEEL_T_MARK="$TMP/$CF_ID" k create "$@" --bundle "$b" "$CF_ID" \
+		>"$TMP/cf.out" 2>"$TMP/cf.err"; rc=$?
+	if [ $rc != 0 ]; then
+		ok "$name: create exits non-zero"
+	else
+		fail "$name: create exits non-zero" "exit 0, state: $(state_of "$CF_ID")"
+	fi
+	expect_match "$name: error says /$re/" "$(cat "$TMP/cf.err")" "^keel: .*$re"
+	if [ -e "$ROOT/$CF_ID" ]; then
+		fail "$name: no state dir left" "$(ls -la "$ROOT/$CF_ID" 2>&1)"
+	else
+		ok "$name: no state dir left"
+	fi
+	procs=$(procs_marked "$TMP/$CF_ID")
+	expect_eq "$name: no process left" "$procs" ""
+	for rc in $procs; do kill -KILL "$rc" 2>/dev/null; done
+}

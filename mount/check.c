@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Mount options the parser accepts (they are valid OCI) but mount/ does not
+ * apply yet.  Refusing them keeps a config from getting a weaker mount than
+ * it asked for (an "rro" quietly left writable).
+ */
+#include <string.h>
+
+#include "lib/util.h"
+#include "mount/mount-internal.h"
+
+static const char *const not_yet[] = {
+	"rro", "rrw", "rnosuid", "rsuid", "rnodev", "rdev", "rnoexec", "rexec",
+	"rnodiratime", "rdiratime", "rrelatime", "rnorelatime", "rnoatime", "ratime",
+	"rstrictatime", "rnostrictatime", "rnosymfollow", "rsymfollow", "tmpcopyup",
+};
+
+static int check_option(const char *o, size_t i, size_t j, struct err *e)
+{
+	if (!strcmp(o, "idmap") || !strcmp(o, "ridmap"))
+		return err_set(e, ENOTSUP, IS_ENABLED(CONFIG_MOUNT_IDMAP) ?
+			       "mounts[%zu].options[%zu]: \"%s\" is not supported by this keel yet" :
+			       "mounts[%zu].options[%zu]: \"%s\": this keel was built without CONFIG_MOUNT_IDMAP",
+			       i, j, o);
+	for (size_t k = 0; k < ARRAY_SIZE(not_yet); k++)
+		if (!strcmp(o, not_yet[k]))
+			return err_set(e, ENOTSUP,
+				       "mounts[%zu].options[%zu]: \"%s\" is not supported by this keel yet",
+				       i, j, o);
+	return 0;
+}
+
+int mnt_check(const struct spec *s, struct err *e)
+{
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const struct spec_mount *m = &s->mounts[i];
+
+		if (m->n_uid_mappings || m->n_gid_mappings)
+			return err_set(e, ENOTSUP, "mounts[%zu].uidMappings: id-mapped mounts are "
+				       "not supported by this keel yet", i);
+		for (size_t j = 0; m->options && m->options[j]; j++)
+			if (check_option(m->options[j], i, j, e) < 0)
+				return -e->code;
+	}
+	return 0;
+}
