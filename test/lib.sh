@@ -16,6 +16,7 @@
 #             bundle_set DIR KEY JSON | bundle_del DIR KEY
 #             bundle_insert DIR OBJECT 'MEMBERS' | json_field JSON KEY
 #   misc:     track_pid PID (killed at exit) | procs_under DIR
+#   failures: expect_create_fails NAME BUNDLE REGEX [ARGS...] | procs_marked MARK
 #
 # Every script gets a private temp dir $TMP and state root $ROOT=$TMP/root.
 # At exit every container created through new_id is killed and deleted,

@@ -6,7 +6,8 @@
  *
  *	pid ppid ids hostname ns caps seccomp nnp cwd env fds mounts umask
  *	cgroup rlimit NAME | write PATH | stat PATH | sleep N | exit N |
- *	signal-wait | syscall getcwd
+ *	signal-wait | syscall getcwd | syscall personality ARG |
+ *	fork N SECS
  *
  * Output is plain text meant for grep and string comparison; a failing
  * system call prints "NAME: ERRNONAME" to stderr and exits 1.
@@ -24,6 +25,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -283,17 +285,25 @@ static int do_signal_wait(void)
 	return 0;
 }
 
-/* Raw syscall, so seccomp tests see the kernel's answer, not libc's. */
-static int do_syscall(const char *name)
+/*
+ * Raw syscall, so seccomp tests see the kernel's answer, not libc's.
+ * getcwd prints the directory; personality ARG (any strtoul base) prints
+ * the previous persona in hex.
+ */
+static int do_syscall(const char *name, const char *arg)
 {
 	char buf[PATH_MAX];
 	long r;
 
-	if (strcmp(name, "getcwd")) {
+	if (!strcmp(name, "getcwd")) {
+		r = syscall(SYS_getcwd, buf, sizeof(buf));
+	} else if (!strcmp(name, "personality") && arg) {
+		r = syscall(SYS_personality, strtoul(arg, NULL, 0));
+		snprintf(buf, sizeof(buf), "0x%lx", r);
+	} else {
 		fprintf(stderr, "probe: unsupported syscall %s\n", name);
 		return 2;
 	}
-	r = syscall(SYS_getcwd, buf, sizeof(buf));
 	if (r < 0) {
 		printf("errno %d %s\n", errno, errname(errno));
 		return 1;
@@ -302,12 +312,42 @@ static int do_syscall(const char *name)
 	return 0;
 }
 
+/*
+ * Try to fork n children that each sleep secs; print "forked K failed F"
+ * and the first failure's errno name (or "-"), then reap them all.  For
+ * pids.max: a shell that cannot fork just dies, this counts.
+ */
+static int do_fork(int n, int secs)
+{
+	int i, forked = 0, failed = 0, first = 0;
+	pid_t pid;
+
+	for (i = 0; i < n; i++) {
+		pid = fork();
+		if (pid == 0) {
+			sleep(secs);
+			_exit(0);
+		}
+		if (pid < 0) {
+			if (!failed++)
+				first = errno;
+			continue;
+		}
+		forked++;
+	}
+	printf("forked %d failed %d %s\n", forked, failed, failed ? errname(first) : "-");
+	fflush(stdout);
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: probe pid|ppid|ids|hostname|ns|caps|seccomp|nnp|"
 		"cwd|env|fds|mounts|umask|cgroup|signal-wait\n"
 		"       probe rlimit NAME|write PATH|stat PATH|sleep N|exit N|"
-		"syscall getcwd\n");
+		"syscall getcwd|syscall personality ARG|fork N SECS\n");
 	return 2;
 }
 
@@ -378,6 +418,8 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "exit"))
 		return atoi(arg);
 	if (!strcmp(cmd, "syscall"))
-		return do_syscall(arg);
+		return do_syscall(arg, argc > 3 ? argv[3] : NULL);
+	if (!strcmp(cmd, "fork"))
+		return do_fork(atoi(arg), argc > 3 ? atoi(argv[3]) : 1);
 	return usage();
 }
