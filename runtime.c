@@ -12,6 +12,7 @@
 #include "cmd/cmd.h"
 #include "generated/version.h"
 #include "lib/log.h"
+#include "lib/util.h"
 
 const struct command commands[] = {
 	{ "create", cmd_create, "create a container" },
@@ -116,6 +117,8 @@ int main(int argc, char **argv)
 	g.argv0 = argv[0];
 	if (parse_globals(argc, argv, &g, &e) < 0 || log_init(g.log, g.log_format, g.debug, &e) < 0)
 		return cmd_fail(&e);
+	/* create changes directory to the bundle: keep --root meaning the same */
+	g.root = path_absolute(g.root);
 	if (g.systemd_cgroup) {
 		err_set(&e, ENOTSUP, "--systemd-cgroup: keel has no systemd cgroup driver; use cgroupfs");
 		return cmd_fail(&e);

@@ -147,9 +147,8 @@ static int write_pid_file(const char *path, pid_t pid, struct err *e)
 {
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-	_cleanup_free_ char *abs = path[0] == '/' ? xstrdup(path) : NULL;
 
-	return write_file_atomic(abs ? abs : path, buf, n, 0644, e);
+	return write_file_atomic(path, buf, n, 0644, e);
 }
 
 static int resolve_rootfs(const struct spec *s, const char *bundle, char *out, struct err *e)
@@ -193,6 +192,8 @@ static int do_create(struct globals *g, const char *id, const struct create_opts
 {
 	_cleanup_free_ char *json = NULL, *cfg = NULL;
 	struct spec *s;
+	/* relative to where keel was called, not to the bundle we chdir to */
+	_cleanup_free_ char *pid_file = o->pid_file ? path_absolute(o->pid_file) : NULL;
 	size_t len;
 	int r;
 
@@ -225,8 +226,8 @@ static int do_create(struct globals *g, const char *id, const struct create_opts
 	spec_free(s);
 	if (r == 0)
 		r = ctr_save(&m->c, e);
-	if (r == 0 && o->pid_file)
-		r = write_pid_file(o->pid_file, m->pid, e);
+	if (r == 0 && pid_file)
+		r = write_pid_file(pid_file, m->pid, e);
 	return r;
 }
 

@@ -167,6 +167,17 @@ int write_file_atomic(const char *path, const char *buf, size_t len, mode_t mode
 	return 0;
 }
 
+char *path_absolute(const char *path)
+{
+	_cleanup_free_ char *cwd = NULL;
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	cwd = getcwd(NULL, 0);
+	/* no cwd (deleted): leave it relative, the open will say what failed */
+	return cwd ? xasprintf("%s/%s", cwd, path) : xstrdup(path);
+}
+
 int mkdir_p(const char *path, mode_t mode, struct err *e)
 {
 	_cleanup_free_ char *p = xstrdup(path);

@@ -25,6 +25,8 @@ int write_file(const char *path, const char *buf, size_t len, struct err *e);
 /* Write to tmp file in the same directory, fsync, rename: never a torn file. */
 int write_file_atomic(const char *path, const char *buf, size_t len, mode_t mode,
 		      struct err *e);
+/* path made absolute against the current directory (not resolved); malloc'd. */
+char *path_absolute(const char *path);
 int mkdir_p(const char *path, mode_t mode, struct err *e);
 
 /* write()/read() that retry on EINTR and short counts. */
