@@ -47,6 +47,8 @@ int cmd_resume(struct globals *g, int argc, char **argv);
 int cmd_fail(const struct err *e);
 /* A usage error: "keel <verb>: <msg>", exit status 1 (runc uses 1 too). */
 int cmd_usage(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* After getopt_long returned '?': name the option that was wrong. */
+int cmd_bad_option(const char *verb, char **argv);
 /* --help text for a verb: prints and returns 0. */
 int cmd_help(const char *usage);
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +28,15 @@ int cmd_usage(const char *verb, const char *fmt, ...)
 	va_end(ap);
 	snprintf(e.msg, sizeof(e.msg), "%s: %s (see \"keel %s --help\")", verb, msg, verb);
 	return cmd_fail(&e);
+}
+
+int cmd_bad_option(const char *verb, char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "?";
+
+	if (optopt && arg[0] == '-' && arg[1] != '-')
+		return cmd_usage(verb, "unknown option \"-%c\" or missing argument", optopt);
+	return cmd_usage(verb, "unknown option \"%s\" or bad or missing argument", arg);
 }
 
 int cmd_help(const char *usage)

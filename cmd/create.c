@@ -270,7 +270,7 @@ static int parse_opts(int argc, char **argv, bool run, struct create_opts *o, co
 		case 'h':
 			return cmd_help(run ? run_usage : create_usage), -1;
 		default:
-			return cmd_usage(verb, "unknown option");
+			return cmd_bad_option(verb, argv);
 		}
 	}
 	if (optind != argc - 1)

@@ -82,7 +82,7 @@ int cmd_delete(struct globals *g, int argc, char **argv)
 		else if (opt == 'h')
 			return cmd_help(usage);
 		else
-			return cmd_usage("delete", "unknown option");
+			return cmd_bad_option("delete", argv);
 	}
 	if (argc - optind != 1)
 		return cmd_usage("delete", "expects exactly one container id");

@@ -48,7 +48,7 @@ int cmd_kill(struct globals *g, int argc, char **argv)
 		else if (opt == 'h')
 			return cmd_help(usage);
 		else
-			return cmd_usage("kill", "unknown option");
+			return cmd_bad_option("kill", argv);
 	}
 	if (argc - optind < 1 || argc - optind > 2)
 		return cmd_usage("kill", "expects a container id and an optional signal");

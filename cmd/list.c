@@ -49,10 +49,12 @@ int cmd_list(struct globals *g, int argc, char **argv)
 			quiet = true;
 		else if (opt == 'f' && (!strcmp(optarg, "json") || !strcmp(optarg, "table")))
 			json = !strcmp(optarg, "json");
+		else if (opt == 'f')
+			return cmd_usage("list", "--format: unknown format \"%s\" (table or json)", optarg);
 		else if (opt == 'h')
 			return cmd_help(usage);
 		else
-			return cmd_usage("list", "unknown option or format");
+			return cmd_bad_option("list", argv);
 	}
 	if (!quiet && !json)
 		printf("%-12s %-10s %-10s %-40s %-30s %s\n", "ID", "PID", "STATUS", "BUNDLE",

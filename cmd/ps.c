@@ -28,10 +28,12 @@ int cmd_ps(struct globals *g, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
 		if (opt == 'f' && (!strcmp(optarg, "json") || !strcmp(optarg, "table")))
 			json = !strcmp(optarg, "json");
+		else if (opt == 'f')
+			return cmd_usage("ps", "--format: unknown format \"%s\" (table or json)", optarg);
 		else if (opt == 'h')
 			return cmd_help(usage);
 		else
-			return cmd_usage("ps", "unknown option or format");
+			return cmd_bad_option("ps", argv);
 	}
 	if (argc - optind != 1)
 		return cmd_usage("ps", "expects exactly one container id");

@@ -39,7 +39,7 @@ int cmd_spec(struct globals *g, int argc, char **argv)
 		else if (c == 'h')
 			return cmd_help(usage);
 		else
-			return cmd_usage("spec", "unknown option");
+			return cmd_bad_option("spec", argv);
 	}
 	if (optind != argc)
 		return cmd_usage("spec", "takes no arguments");
