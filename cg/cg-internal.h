@@ -19,6 +19,9 @@ int cg_open_kind(struct cg *cg, const char *path, const char *id, enum cg_kind k
 /* runc's reading: 0 leaves the limit unset, -1 (any negative for pids) is "max" */
 bool cg_wants_memory(const struct spec_resources *r);
 bool cg_wants_pids(const struct spec_resources *r);
+/* A limit as cgroup files take it: the number, or "max" for -1 (and 0, unset). */
+#define CG_LIMIT_LEN 24
+const char *cg_limit(int64_t v, char buf[CG_LIMIT_LEN]);
 int cg_write(const char *dir, const char *file, const char *val, struct err *e);
 /* Wait up to ~2 s until a line of dir/file equals want. */
 int cg_wait_line(const char *dir, const char *file, const char *want, struct err *e);

@@ -240,6 +240,14 @@ int cg_check(const struct spec_resources *r, struct err *e)
 	return check_host(r, e);
 }
 
+const char *cg_limit(int64_t v, char buf[CG_LIMIT_LEN])
+{
+	if (v <= 0)
+		return "max";
+	snprintf(buf, CG_LIMIT_LEN, "%lld", (long long)v);
+	return buf;
+}
+
 int cg_write(const char *dir, const char *file, const char *val, struct err *e)
 {
 	_cleanup_free_ char *p = xasprintf("%s/%s", dir, file);

@@ -159,11 +159,7 @@ static int set_limits(const char *path, const struct spec_resources *r, struct e
 
 		if (!dir)
 			return err_set(e, ENOTSUP, "linux.resources.pids: no cgroup v1 pids controller");
-		if (r->pids_limit > 0)
-			snprintf(val, sizeof(val), "%lld", (long long)r->pids_limit);
-		else
-			strcpy(val, "max");
-		if (cg_write(dir, "pids.max", val, e))
+		if (cg_write(dir, "pids.max", cg_limit(r->pids_limit, val), e))
 			return err_wrap(e, "linux.resources.pids.limit");
 	}
 	return 0;

@@ -78,19 +78,11 @@ static int set_limits(const char *dir, const struct spec_resources *r, struct er
 	char val[32];
 
 	if (cg_wants_memory(r)) {
-		if (r->memory_limit > 0)
-			snprintf(val, sizeof(val), "%lld", (long long)r->memory_limit);
-		else
-			strcpy(val, "max");
-		if (cg_write(dir, "memory.max", val, e))
+		if (cg_write(dir, "memory.max", cg_limit(r->memory_limit, val), e))
 			return err_wrap(e, "linux.resources.memory.limit");
 	}
 	if (cg_wants_pids(r)) {
-		if (r->pids_limit > 0)
-			snprintf(val, sizeof(val), "%lld", (long long)r->pids_limit);
-		else
-			strcpy(val, "max");
-		if (cg_write(dir, "pids.max", val, e))
+		if (cg_write(dir, "pids.max", cg_limit(r->pids_limit, val), e))
 			return err_wrap(e, "linux.resources.pids.limit");
 	}
 	return 0;
