@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "lib/cleanup.h"
 #include "lib/err.h"
 #include "spec/spec.h"
 
@@ -85,6 +86,14 @@ static inline int cg_freeze(struct cg *cg, bool frozen, struct err *e)
 		return err_set(e, ENOTSUP, "%s: this keel was built without CONFIG_FREEZER",
 			       frozen ? "pause" : "resume");
 	return cg->drv->freeze(cg, frozen, e);
+}
+
+/* Does the driver keep the container in a cgroup of its own ("none" does not)? */
+static inline bool cg_tracks(struct cg *cg)
+{
+	_cleanup_free_ char *dir = cg->drv->procs_dir(cg);
+
+	return dir != NULL;
 }
 
 /* Is the container's cgroup frozen (status "paused")? */

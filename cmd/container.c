@@ -275,3 +275,60 @@ int ctr_remove_dir(const struct container *c, struct err *e)
 		return err_sys(e, errno, "remove %s", c->dir);
 	return 0;
 }
+
+/* The pid namespace inode of pid, as "pid:[4026531836]"; "" if unreadable. */
+static void pidns_of(const char *pid, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%s/ns/pid", pid);
+	n = readlink(path, buf, len - 1);
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+/*
+ * Without a cgroup, the container's processes are those in init's pid
+ * namespace; a container sharing keel's pid namespace cannot be told apart.
+ */
+static int pidns_pids(const struct container *c, pid_t **pids, size_t *n, struct err *e)
+{
+	char self[64], want[64], pid[16], have[64];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(pid, sizeof(pid), "%d", (int)c->pid);
+	pidns_of(pid, want, sizeof(want));
+	pidns_of("self", self, sizeof(self));
+	if (!want[0] || !strcmp(want, self))
+		return err_set(e, ENOTSUP, "container %s has no cgroup and no pid namespace of "
+			       "its own: cannot find its processes", c->id);
+	d = opendir("/proc");
+	if (!d)
+		return err_sys(e, errno, "open /proc");
+	while ((de = readdir(d))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		pidns_of(de->d_name, have, sizeof(have));
+		if (strcmp(have, want))
+			continue;
+		*pids = xrealloc(*pids, (*n + 1) * sizeof(**pids));
+		(*pids)[(*n)++] = atoi(de->d_name);
+	}
+	closedir(d);
+	return 0;
+}
+
+int ctr_pids(const struct container *c, pid_t **pids, size_t *n, struct err *e)
+{
+	struct cg cg;
+
+	*pids = NULL;
+	*n = 0;
+	if (!ctr_alive(c))
+		return 0;
+	if (c->cgroup[0] && cg_open(&cg, c->cgroup, c->id, e) == 0 && cg_tracks(&cg))
+		return cg_pids(&cg, pids, n, e);
+	err_clear(e);
+	return pidns_pids(c, pids, n, e);
+}

@@ -42,6 +42,11 @@ enum ctr_status ctr_status(const struct container *c);
 const char *ctr_status_name(enum ctr_status s);
 /* Is c->pid still the process that create started? */
 bool ctr_alive(const struct container *c);
+/*
+ * Every process of the container: from its cgroup, or without one (no-cgroup
+ * mode) from init's pid namespace.  *pids is malloc'd.
+ */
+int ctr_pids(const struct container *c, pid_t **pids, size_t *n, struct err *e);
 /* Remove <root>/<id> and everything in it. */
 int ctr_remove_dir(const struct container *c, struct err *e);
 /* Path of a file in the state dir. */

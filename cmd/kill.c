@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cg/cg.h"
 #include "cmd/cmd.h"
 #include "cmd/container.h"
 #include "lib/cleanup.h"
@@ -17,15 +16,10 @@ static const char usage[] =
 static int kill_all(const struct container *c, int sig, struct err *e)
 {
 	_cleanup_free_ pid_t *pids = NULL;
-	struct cg cg;
 	size_t n = 0;
-	int r;
 
-	r = cg_open(&cg, c->cgroup, c->id, e);
-	if (r == 0)
-		r = cg_pids(&cg, &pids, &n, e);
-	if (r < 0)
-		return r;
+	if (ctr_pids(c, &pids, &n, e) < 0)
+		return -e->code;
 	for (size_t i = 0; i < n; i++)
 		kill(pids[i], sig);
 	return 0;

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cg/cg.h"
 #include "cmd/cmd.h"
 #include "cmd/container.h"
 #include "lib/cleanup.h"
@@ -21,7 +20,6 @@ int cmd_ps(struct globals *g, int argc, char **argv)
 	struct container c;
 	struct err e = { 0 };
 	bool json = false;
-	struct cg cg;
 	size_t n = 0;
 	int opt;
 
@@ -37,8 +35,7 @@ int cmd_ps(struct globals *g, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cmd_usage("ps", "expects exactly one container id");
-	if (ctr_load(&c, g->root, argv[optind], &e) < 0 ||
-	    cg_open(&cg, c.cgroup, c.id, &e) < 0 || cg_pids(&cg, &pids, &n, &e) < 0)
+	if (ctr_load(&c, g->root, argv[optind], &e) < 0 || ctr_pids(&c, &pids, &n, &e) < 0)
 		return cmd_fail(&e);
 	if (json) {
 		fputs("[", stdout);

@@ -34,8 +34,44 @@ static int openat2_in_root(int rootfd, const char *path)
 	return fd < 0 ? -errno : fd;
 }
 
-/* Fallback walk.  buf holds the remaining path; links are spliced in. */
-static int walk_in_root(int rootfd, const char *path)
+/*
+ * Open one component below cur without following it.  In create mode a
+ * missing component is made first: a directory, or for the last component
+ * what the caller asked for.  EEXIST from a racing creator is fine: the
+ * open that follows does not follow links either.
+ */
+static int step(int cur, const char *name, bool last, enum mnt_create create)
+{
+	int fd = openat(cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	int r;
+
+	if (fd >= 0 || errno != ENOENT || create == MNT_NO_CREATE)
+		return fd < 0 ? -errno : fd;
+	if (last && create == MNT_CREATE_FILE)
+		r = mknodat(cur, name, S_IFREG | 0644, 0);
+	else
+		r = mkdirat(cur, name, 0755);
+	if (r < 0 && errno != EEXIST)
+		return -errno;
+	fd = openat(cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static bool at_root(int cur, int rootfd)
+{
+	struct stat a, b;
+
+	return fstat(cur, &a) == 0 && fstat(rootfd, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/*
+ * The walk: the fallback for kernels without openat2, and the way missing
+ * components are made (a dangling symlink's target is created inside the
+ * rootfs, as runc does).  rest holds what is left of the path; a symlink's
+ * target is spliced in front of it, and an absolute one restarts at rootfd.
+ */
+static int walk_in_root(int rootfd, const char *path, enum mnt_create create)
 {
 	char rest[8192], link[4096], name[256];
 	_cleanup_close_ int cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
@@ -58,19 +94,12 @@ static int walk_in_root(int rootfd, const char *path)
 		memcpy(name, p, n);
 		name[n] = '\0';
 		p += n;
-		if (!strcmp(name, "."))
+		/* "." stays; ".." at the root stays at the root */
+		if (!strcmp(name, ".") || (!strcmp(name, "..") && at_root(cur, rootfd)))
 			continue;
-		if (!strcmp(name, "..")) {
-			/* ".." at the root stays at the root */
-			struct stat a, b;
-
-			if (fstat(cur, &a) == 0 && fstat(rootfd, &b) == 0 &&
-			    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
-				continue;
-		}
-		next = openat(cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		next = step(cur, name, !p[strspn(p, "/")], create);
 		if (next < 0)
-			return -errno;
+			return next;
 		ln = readlinkat(next, "", link, sizeof(link) - 1);
 		if (ln < 0) {	/* not a symlink: step into it */
 			close(cur);
@@ -83,7 +112,6 @@ static int walk_in_root(int rootfd, const char *path)
 		link[ln] = '\0';
 		if (ln + strlen(p) + 2 >= sizeof(rest))
 			return -ENAMETOOLONG;
-		/* splice: rest = link + "/" + p, restarting at the root if absolute */
 		memmove(rest + ln + 1, p, strlen(p) + 1);
 		memcpy(rest, link, ln);
 		rest[ln] = '/';
@@ -109,56 +137,7 @@ static int resolve(int rootfd, const char *path)
 			return fd;
 		have_openat2 = 0;
 	}
-	return walk_in_root(rootfd, path);
-}
-
-/* Make the last component of path in its (already existing) parent. */
-static int make_last(int rootfd, const char *path, enum mnt_create create)
-{
-	_cleanup_free_ char *parent = xstrdup(path);
-	char *slash = strrchr(parent, '/');
-	const char *last = path;
-	_cleanup_close_ int pfd = -1;
-	int r;
-
-	if (slash) {
-		*slash = '\0';
-		last = path + (slash - parent) + 1;
-		pfd = resolve(rootfd, *parent ? parent : "/");
-	} else {
-		pfd = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
-	}
-	if (pfd < 0)
-		return pfd;
-	/* O_PATH fds work as dirfd for mkdirat/mknodat */
-	if (create == MNT_CREATE_DIR)
-		r = mkdirat(pfd, last, 0755);
-	else
-		r = mknodat(pfd, last, S_IFREG | 0644, 0);
-	return r < 0 && errno != EEXIST ? -errno : 0;
-}
-
-static int create_path(int rootfd, const char *path, enum mnt_create create)
-{
-	_cleanup_free_ char *p = xstrdup(path);
-	int r;
-
-	/* make each missing parent directory, then the last component */
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		r = resolve(rootfd, p);
-		if (r == -ENOENT)
-			r = make_last(rootfd, p, MNT_CREATE_DIR);
-		else if (r >= 0)
-			close(r), r = 0;
-		*s = '/';
-		if (r < 0)
-			return r;
-	}
-	r = make_last(rootfd, path, create);
-	return r < 0 ? r : resolve(rootfd, path);
+	return walk_in_root(rootfd, path, MNT_NO_CREATE);
 }
 
 int mnt_open_in_root(int rootfd, const char *path, enum mnt_create create, struct err *e)
@@ -166,7 +145,7 @@ int mnt_open_in_root(int rootfd, const char *path, enum mnt_create create, struc
 	int fd = resolve(rootfd, path);
 
 	if (fd == -ENOENT && create != MNT_NO_CREATE)
-		fd = create_path(rootfd, path, create);
+		fd = walk_in_root(rootfd, path, create);
 	if (fd < 0)
 		return err_sys(e, -fd, "%s", path);
 	return fd;

@@ -329,7 +329,7 @@ procs_marked() {
 	local p
 	for p in /proc/[0-9]*; do
 		[ "${p#/proc/}" = $$ ] && continue
-		tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qxF "KEEL_T_MARK=$1" &&
+		tr '\0' '\n' 2>/dev/null <"$p/environ" | grep -qxF "KEEL_T_MARK=$1" &&
 			echo "${p#/proc/}"
 	done
 }
