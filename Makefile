@@ -30,6 +30,9 @@ V ?= 0
 ifeq ($(V),1)
 Q :=
 quiet = @:
+else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+Q := @
+quiet = @:
 else
 Q := @
 quiet = @printf '  %-7s %s\n'
@@ -205,8 +208,7 @@ $(objtree)/keel: $(build)/keel.unstripped
 all: $(objtree)/keel
 
 size: $(objtree)/keel
-	@printf 'keel %s (%s): %s bytes stripped (%s KiB)\n' '$(ARCH)' \
-		"$$(grep -c '^CONFIG_.*=y' $(KCONFIG_CONFIG)) options" \
+	@printf '%s (%s): %s bytes stripped (%s KiB)\n' '$<' '$(ARCH)' \
 		"$$(stat -c %s $<)" "$$(( ($$(stat -c %s $<) + 1023) / 1024 ))"
 
 # --- tests -----------------------------------------------------------------
