@@ -27,8 +27,9 @@
 #include "spec/spec.h"
 
 struct create_opts {
-	const char *bundle, *pid_file, *console_socket;
+	const char *bundle, *pid_file, *console_socket;	/* paths absolute */
 	bool no_pivot, detach, keep;
+	bool attached;		/* a foreground run: keel itself is the terminal */
 	int preserve_fds;
 };
 
@@ -38,6 +39,7 @@ struct made {
 	struct cg cg;
 	bool have_dir, have_cg;
 	pid_t pid;
+	int console;		/* pty master for a foreground run, else -1 */
 };
 
 static const char create_usage[] =
@@ -69,10 +71,8 @@ static int check_features(const struct spec *s, struct err *e)
 
 	if (!s->process)
 		return err_set(e, EINVAL, "process: required to create a container");
-	if (s->process->terminal)
-		return err_set(e, ENOTSUP, IS_ENABLED(CONFIG_CONSOLE) ?
-			       "process.terminal: terminals are not supported by this keel yet" :
-			       "process.terminal: this keel was built without CONFIG_CONSOLE");
+	if (s->process->terminal && !IS_ENABLED(CONFIG_CONSOLE))
+		return err_set(e, ENOTSUP, "process.terminal: this keel was built without CONFIG_CONSOLE");
 	if (s->hooks)
 		return err_set(e, ENOTSUP, IS_ENABLED(CONFIG_HOOKS) ?
 			       "hooks: not supported by this keel yet" :
@@ -99,6 +99,17 @@ static int check_features(const struct spec *s, struct err *e)
 	return r;
 }
 
+/* runc's rules: a terminal needs someone to hold its master. */
+static int check_terminal(const struct spec *s, const struct create_opts *o, struct err *e)
+{
+	if (s->process->terminal && !o->console_socket && !o->attached)
+		return err_set(e, EINVAL, "process.terminal: needs --console-socket unless keel run "
+			       "stays attached");
+	if (!s->process->terminal && o->console_socket)
+		return err_set(e, EINVAL, "--console-socket: process.terminal is false");
+	return 0;
+}
+
 static int enter_cgroup(pid_t pid, void *data, struct err *e)
 {
 	struct made *m = data;
@@ -110,6 +121,8 @@ static void undo(struct made *m)
 {
 	struct err ignored;
 
+	if (m->console >= 0)
+		close(m->console);
 	if (m->pid > 0) {
 		kill(m->pid, SIGKILL);
 		waitpid(m->pid, NULL, 0);
@@ -167,18 +180,27 @@ static int spawn(struct made *m, const struct spec *s, const struct create_opts 
 	char fifo[PATH_MAX + 16];
 	struct ns_init_args a = {
 		.spec = s, .rootfs = m->c.rootfs, .fifo = fifo, .no_pivot = o->no_pivot,
-		.console_socket = -1, .preserve_fds = o->preserve_fds,
-		.before_go = enter_cgroup, .data = m,
+		.preserve_fds = o->preserve_fds, .before_go = enter_cgroup, .data = m,
 	};
+	struct ns_init_result res;
 	int r;
 
 	ctr_path(&m->c, "exec.fifo", fifo, sizeof(fifo));
 	/* relative mount sources are relative to the bundle, as in runc */
 	if (chdir(m->c.bundle) < 0)
 		return err_sys(e, errno, "chdir %s", m->c.bundle);
-	r = ns_create_init(&a, &m->pid, e);
+	r = ns_create_init(&a, &res, e);
 	if (r < 0)
 		return r;
+	m->pid = res.pid;
+	m->console = res.console_master;
+	if (m->console >= 0 && o->console_socket) {
+		r = console_send(o->console_socket, m->console, res.console_name, e);
+		close(m->console);
+		m->console = -1;
+		if (r < 0)
+			return r;
+	}
 	m->c.pid = m->pid;
 	m->c.owner = geteuid();
 	time_rfc3339(m->c.created, sizeof(m->c.created), true);
@@ -192,8 +214,6 @@ static int do_create(struct globals *g, const char *id, const struct create_opts
 {
 	_cleanup_free_ char *json = NULL, *cfg = NULL;
 	struct spec *s;
-	/* relative to where keel was called, not to the bundle we chdir to */
-	_cleanup_free_ char *pid_file = o->pid_file ? path_absolute(o->pid_file) : NULL;
 	size_t len;
 	int r;
 
@@ -211,6 +231,8 @@ static int do_create(struct globals *g, const char *id, const struct create_opts
 		return err_wrap(e, "config.json");
 	r = check_features(s, e);
 	if (r == 0)
+		r = check_terminal(s, o, e);
+	if (r == 0)
 		r = resolve_rootfs(s, m->c.bundle, m->c.rootfs, e);
 	if (r == 0)
 		r = make_state_dir(m, g->root, json, len, e);
@@ -226,8 +248,8 @@ static int do_create(struct globals *g, const char *id, const struct create_opts
 	spec_free(s);
 	if (r == 0)
 		r = ctr_save(&m->c, e);
-	if (r == 0 && pid_file)
-		r = write_pid_file(pid_file, m->pid, e);
+	if (r == 0 && o->pid_file)
+		r = write_pid_file(o->pid_file, m->pid, e);
 	return r;
 }
 
@@ -275,8 +297,12 @@ static int parse_opts(int argc, char **argv, bool run, struct create_opts *o, co
 	}
 	if (optind != argc - 1)
 		return cmd_usage(verb, "expects exactly one container id");
+	/* relative to where keel was called, not to the bundle create moves to */
+	if (o->pid_file)
+		o->pid_file = path_absolute(o->pid_file);
 	if (o->console_socket)
-		return cmd_usage(verb, "--console-socket: terminals are not supported yet");
+		o->console_socket = path_absolute(o->console_socket);
+	o->attached = run && !o->detach;
 	*id = argv[optind];
 	return 0;
 }
@@ -284,7 +310,7 @@ static int parse_opts(int argc, char **argv, bool run, struct create_opts *o, co
 int cmd_create(struct globals *g, int argc, char **argv)
 {
 	struct create_opts o = { 0 };
-	struct made m = { .pid = -1 };
+	struct made m = { .pid = -1, .console = -1 };
 	struct err e = { 0 };
 	const char *id;
 	int r = parse_opts(argc, argv, false, &o, &id);
@@ -327,7 +353,7 @@ static int wait_container(pid_t pid)
 int cmd_run(struct globals *g, int argc, char **argv)
 {
 	struct create_opts o = { 0 };
-	struct made m = { .pid = -1 };
+	struct made m = { .pid = -1, .console = -1 };
 	char fifo[PATH_MAX + 16];
 	struct err e = { 0 };
 	const char *id;
@@ -347,6 +373,10 @@ int cmd_run(struct globals *g, int argc, char **argv)
 	unlink(fifo);
 	if (o.detach)
 		return 0;
+	if (m.console >= 0) {
+		console_proxy(m.console, &e);
+		close(m.console);
+	}
 	status = wait_container(m.pid);
 	m.pid = -1;
 	if (!o.keep) {

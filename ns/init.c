@@ -80,7 +80,23 @@ static int wait_for_start(int fifo_fd, struct err *e)
 	}
 }
 
-static int setup(const struct ns_init_args *a, int fifo_fd, char *exe, size_t exe_len,
+/* The pty master goes to create, which hands it to --console-socket or run. */
+static int setup_console(const struct spec_process *p, int sync_fd, struct err *e)
+{
+	char name[64];
+	int master, r;
+
+	if (!p->terminal)
+		return 0;
+	r = console_setup(p, &master, name, sizeof(name), e);
+	if (r < 0)
+		return r;
+	r = sync_send_fd(sync_fd, SYNC_CONSOLE, name, master);
+	close(master);
+	return r < 0 ? err_sys(e, -r, "send the console to keel") : 0;
+}
+
+static int setup(const struct ns_init_args *a, int sync_fd, char *exe, size_t exe_len,
 		 struct err *e)
 {
 	const struct spec *s = a->spec;
@@ -95,12 +111,14 @@ static int setup(const struct ns_init_args *a, int fifo_fd, char *exe, size_t ex
 		r = mnt_setup_rootfs(s, a->rootfs, a->no_pivot, e);
 	if (r < 0 || !s->process)
 		return r;
+	r = setup_console(s->process, sync_fd, e);
+	if (r < 0)
+		return r;
 	if (chdir(s->process->cwd) < 0)
 		return err_sys(e, errno, "process.cwd: chdir %s", s->process->cwd);
 	r = proc_resolve_exec(s->process, exe, exe_len, e);
 	if (r == 0)
 		r = proc_setup_limits(s->process, e);
-	(void)fifo_fd;
 	return r;
 }
 
@@ -116,7 +134,7 @@ void ns_init_main(const struct ns_init_args *a, int sync_fd)
 	char exe[4096];
 	struct sync_msg m;
 	struct err e = { 0 };
-	int fifo_fd, notify_fd = -1, r;
+	int fifo_fd, notify_fd = -1, fd, r;
 
 	/*
 	 * Until execve this process is keel.  Not dumpable: a process already
@@ -127,13 +145,13 @@ void ns_init_main(const struct ns_init_args *a, int sync_fd)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* keel's own signal setup must not leak into the container */
 	signal(SIGPIPE, SIG_DFL);
-	if (sync_recv(sync_fd, &m) < 0 || m.type != SYNC_GO)
+	if (sync_recv(sync_fd, &m, &fd) < 0 || m.type != SYNC_GO || fd >= 0)
 		_exit(1);
 	fifo_fd = open(a->fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fifo_fd < 0)
 		r = err_sys(&e, errno, "open %s", a->fifo);
 	else
-		r = setup(a, fifo_fd, exe, sizeof(exe), &e);
+		r = setup(a, sync_fd, exe, sizeof(exe), &e);
 	if (r < 0) {
 		sync_send(sync_fd, SYNC_ERR, &e);
 		_exit(1);

@@ -5,7 +5,7 @@
 #include "ns/ns.h"
 
 /* Messages over the SOCK_SEQPACKET pair between create and init. */
-enum sync_type { SYNC_GO = 1, SYNC_READY, SYNC_ERR };
+enum sync_type { SYNC_GO = 1, SYNC_READY, SYNC_ERR, SYNC_CONSOLE };
 
 struct sync_msg {
 	int type;
@@ -13,7 +13,23 @@ struct sync_msg {
 };
 
 int sync_send(int fd, int type, const struct err *e);
-int sync_recv(int fd, struct sync_msg *m);
+/* With an fd attached; text travels in the message's err.msg. */
+int sync_send_fd(int fd, int type, const char *text, int passfd);
+/* *passfd gets an attached fd or -1. */
+int sync_recv(int fd, struct sync_msg *m, int *passfd);
+
+#ifdef CONFIG_CONSOLE
+/* In init: a pty from the container's devpts, its slave our terminal and stdio. */
+int console_setup(const struct spec_process *p, int *master, char *name, size_t len,
+		  struct err *e);
+#else
+static inline int console_setup(const struct spec_process *p, int *master, char *name,
+				size_t len, struct err *e)
+{
+	*master = -1;
+	return p->terminal ? err_set(e, ENOTSUP, "process.terminal: this keel was built without CONFIG_CONSOLE") : 0;
+}
+#endif
 
 /* The container init: never returns. */
 __attribute__((noreturn)) void ns_init_main(const struct ns_init_args *a, int sync_fd);

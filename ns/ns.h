@@ -18,7 +18,6 @@ struct ns_init_args {
 	const char *rootfs;		/* absolute path on the host */
 	const char *fifo;		/* absolute path of exec.fifo */
 	bool no_pivot;
-	int console_socket;		/* -1 if none */
 	int preserve_fds;		/* fds 3 .. 3+n-1 pass to the container */
 	/*
 	 * Called in the parent after clone, before init may go on: put the
@@ -28,18 +27,44 @@ struct ns_init_args {
 	void *data;
 };
 
+struct ns_init_result {
+	pid_t pid;			/* init, in keel's pid namespace */
+	int console_master;		/* pty master with process.terminal, else -1 */
+	char console_name[64];		/* its slave, as the container sees it */
+};
+
 /*
  * Clone the container init and wait until it has set up everything and is
- * blocked on the exec fifo.  On success *pid is init's pid (in keel's pid
- * namespace).  On failure init is gone and e says why.
+ * blocked on the exec fifo.  On failure init is gone and e says why.
  */
-int ns_create_init(const struct ns_init_args *a, pid_t *pid, struct err *e);
+int ns_create_init(const struct ns_init_args *a, struct ns_init_result *res, struct err *e);
 
 /* Release a created container: write to its exec fifo.  -ESRCH if init is gone. */
 int ns_start(const char *fifo, struct err *e);
 
 /* Refuse a config whose namespaces this build cannot provide. */
 int ns_check(const struct spec *s, struct err *e);
+
+#ifdef CONFIG_CONSOLE
+/* Hand a pty master to the --console-socket listener at path. */
+int console_send(const char *path, int master, const char *name, struct err *e);
+/*
+ * keel run in the foreground with a terminal: copy between our stdio and the
+ * master (our terminal in raw mode while it lasts) until the container's
+ * side closes.
+ */
+int console_proxy(int master, struct err *e);
+#else
+static inline int console_send(const char *path, int master, const char *name, struct err *e)
+{
+	return err_set(e, ENOTSUP, "--console-socket: this keel was built without CONFIG_CONSOLE");
+}
+
+static inline int console_proxy(int master, struct err *e)
+{
+	return err_set(e, ENOTSUP, "process.terminal: this keel was built without CONFIG_CONSOLE");
+}
+#endif
 
 #ifdef CONFIG_USERNS
 int userns_write_maps(pid_t pid, const struct spec *s, struct err *e);

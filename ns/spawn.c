@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/fdpass.h"
 #include "lib/util.h"
 #include "ns/ns-internal.h"
 
@@ -23,18 +25,24 @@ int sync_send(int fd, int type, const struct err *e)
 
 	if (e)
 		m.err = *e;
-	return write_all(fd, &m, sizeof(m)) < 0 ? -errno : 0;
+	return fd_send(fd, &m, sizeof(m), -1);
 }
 
-int sync_recv(int fd, struct sync_msg *m)
+int sync_send_fd(int fd, int type, const char *text, int passfd)
 {
-	ssize_t n;
+	struct sync_msg m = { .type = type };
 
-	do
-		n = recv(fd, m, sizeof(*m), 0);
-	while (n < 0 && errno == EINTR);
+	snprintf(m.err.msg, sizeof(m.err.msg), "%s", text);
+	return fd_send(fd, &m, sizeof(m), passfd);
+}
+
+int sync_recv(int fd, struct sync_msg *m, int *passfd)
+{
+	ssize_t n = fd_recv(fd, m, sizeof(*m), passfd);
+
 	if (n < 0)
-		return -errno;
+		return n;
+	m->err.msg[sizeof(m->err.msg) - 1] = '\0';
 	return n == sizeof(*m) ? 0 : -EPIPE;
 }
 
@@ -100,9 +108,37 @@ static int reap_error(pid_t *pid, struct err *e)
 	return err_set(e, ECHILD, "container init exited with status %d during setup", WEXITSTATUS(status));
 }
 
-static int parent_side(const struct ns_init_args *a, pid_t *pidp, int fd, struct err *e)
+/* Init's messages until "ready": maybe a console master first, or an error. */
+static int wait_ready(int fd, pid_t *pidp, struct ns_init_result *res, struct err *e)
 {
 	struct sync_msg m;
+	int passfd;
+
+	for (;;) {
+		if (sync_recv(fd, &m, &passfd) < 0)
+			return reap_error(pidp, e);
+		switch (m.type) {
+		case SYNC_READY:
+			return 0;
+		case SYNC_CONSOLE:
+			if (passfd < 0 || res->console_master >= 0)
+				break;
+			res->console_master = passfd;
+			snprintf(res->console_name, sizeof(res->console_name), "%s", m.err.msg);
+			continue;
+		case SYNC_ERR:
+			*e = m.err;
+			return -(e->code ? e->code : EINVAL);
+		}
+		if (passfd >= 0)
+			close(passfd);
+		return err_set(e, EPROTO, "container init: bad sync message");
+	}
+}
+
+static int parent_side(const struct ns_init_args *a, pid_t *pidp, int fd,
+		       struct ns_init_result *res, struct err *e)
+{
 	int r;
 
 	r = userns_write_maps(*pidp, a->spec, e);
@@ -112,18 +148,15 @@ static int parent_side(const struct ns_init_args *a, pid_t *pidp, int fd, struct
 		return r;
 	if (sync_send(fd, SYNC_GO, NULL) < 0)
 		return reap_error(pidp, e);
-	r = sync_recv(fd, &m);
-	if (r < 0)
-		return reap_error(pidp, e);
-	if (m.type == SYNC_ERR) {
-		*e = m.err;
-		e->msg[sizeof(e->msg) - 1] = '\0';
-		return -(e->code ? e->code : EINVAL);
+	r = wait_ready(fd, pidp, res, e);
+	if (r < 0 && res->console_master >= 0) {
+		close(res->console_master);
+		res->console_master = -1;
 	}
-	return m.type == SYNC_READY ? 0 : err_set(e, EPROTO, "container init: bad sync message");
+	return r;
 }
 
-int ns_create_init(const struct ns_init_args *a, pid_t *pid_out, struct err *e)
+int ns_create_init(const struct ns_init_args *a, struct ns_init_result *res, struct err *e)
 {
 	_cleanup_pid_ pid_t pid = -1;
 	_cleanup_close_ int parent_fd = -1;
@@ -145,10 +178,12 @@ int ns_create_init(const struct ns_init_args *a, pid_t *pid_out, struct err *e)
 		ns_init_main(a, sv[1]);
 	}
 	close(sv[1]);
-	r = parent_side(a, &pid, parent_fd, e);
+	res->console_master = -1;
+	res->console_name[0] = '\0';
+	r = parent_side(a, &pid, parent_fd, res, e);
 	if (r < 0)
 		return r;
-	*pid_out = steal_pid(&pid);
+	res->pid = steal_pid(&pid);
 	return 0;
 }
 

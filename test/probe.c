@@ -7,7 +7,14 @@
  *	pid ppid ids hostname ns caps seccomp nnp cwd env fds mounts umask
  *	cgroup rlimit NAME | write PATH | stat PATH | sleep N | exit N |
  *	signal-wait | syscall getcwd | syscall personality ARG |
- *	fork N SECS
+ *	fork N SECS | tty
+ *
+ * and one for the host side of a test:
+ *
+ *	console-recv SOCK CMD   listen on SOCK, take a pty master sent as
+ *				SCM_RIGHTS (--console-socket), type CMD into
+ *				it and print what comes back until the
+ *				container side closes or 10 s pass
  *
  * Output is plain text meant for grep and string comparison; a failing
  * system call prints "NAME: ERRNONAME" to stderr and exits 1.
@@ -20,12 +27,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -342,12 +354,82 @@ static int do_fork(int n, int secs)
 	return 0;
 }
 
+/* stdin: its name, whether it is our controlling terminal, its size */
+static int do_tty(void)
+{
+	struct winsize ws = { 0 };
+	const char *name = ttyname(0);
+
+	if (!name)
+		return die("ttyname");
+	ioctl(0, TIOCGWINSZ, &ws);
+	printf("tty %s ctty %s size %u %u\n", name, tcgetsid(0) == getsid(0) ? "yes" : "no",
+	       ws.ws_row, ws.ws_col);
+	return 0;
+}
+
+static int recv_master(int sk, char *name, size_t len)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = name, .iov_len = len - 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
+	};
+	struct cmsghdr *c;
+	ssize_t n = recvmsg(sk, &msg, 0);
+	int fd = -1;
+
+	if (n < 0)
+		return die("recvmsg");
+	name[n] = '\0';
+	c = CMSG_FIRSTHDR(&msg);
+	if (c && c->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	return fd;
+}
+
+static int do_console_recv(const char *path, const char *cmd)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	char name[256], buf[4096];
+	int lsk, sk, master;
+	struct pollfd p;
+	ssize_t n;
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	lsk = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (lsk < 0 || bind(lsk, (struct sockaddr *)&a, sizeof(a)) || listen(lsk, 1))
+		return die("listen");
+	sk = accept(lsk, NULL, NULL);
+	if (sk < 0)
+		return die("accept");
+	master = recv_master(sk, name, sizeof(name));
+	if (master < 0) {
+		fprintf(stderr, "console-recv: no fd received\n");
+		return 1;
+	}
+	printf("received master for %s\n", name);
+	fflush(stdout);
+	if (write(master, cmd, strlen(cmd)) < 0 || write(master, "\n", 1) < 0)
+		return die("write master");
+	p.fd = master;
+	p.events = POLLIN;
+	while (poll(&p, 1, 10000) > 0 && (n = read(master, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, n, stdout);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: probe pid|ppid|ids|hostname|ns|caps|seccomp|nnp|"
 		"cwd|env|fds|mounts|umask|cgroup|signal-wait\n"
 		"       probe rlimit NAME|write PATH|stat PATH|sleep N|exit N|"
-		"syscall getcwd|syscall personality ARG|fork N SECS\n");
+		"syscall getcwd|syscall personality ARG|fork N SECS\n"
+		"       probe tty | console-recv SOCK CMD\n");
 	return 2;
 }
 
@@ -405,6 +487,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "signal-wait"))
 		return do_signal_wait();
+	if (!strcmp(cmd, "tty"))
+		return do_tty();
+	if (!strcmp(cmd, "console-recv") && argc > 3)
+		return do_console_recv(argv[2], argv[3]);
 	if (!arg)
 		return usage();
 	if (!strcmp(cmd, "rlimit"))
