@@ -39,6 +39,7 @@ int ctr_init(struct container *c, const char *root, const char *id, struct err *
 	if (r < 0)
 		return r;
 	memset(c, 0, sizeof(*c));
+	c->lock_fd = -1;
 	snprintf(c->id, sizeof(c->id), "%s", id);
 	if ((size_t)snprintf(c->dir, sizeof(c->dir), "%s/%s", root, id) >= sizeof(c->dir))
 		return err_set(e, ENAMETOOLONG, "--root %s: path too long", root);
@@ -206,6 +207,47 @@ int ctr_load(struct container *c, const char *root, const char *id, struct err *
 }
 
 /* A zombie init has stopped even though its pid is still there. */
+int ctr_lock(struct container *c, struct err *e)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	char path[PATH_MAX + 16];
+	struct stat st;
+	int fd;
+
+	ctr_path(c, "lock", path, sizeof(path));
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return errno == ENOENT ? err_set(e, ENOENT, "container \"%s\" does not exist", c->id)
+				       : err_sys(e, errno, "open %s", path);
+	while (fcntl(fd, F_SETLKW, &fl) < 0) {
+		if (errno != EINTR) {
+			int saved = errno;
+
+			close(fd);
+			return err_sys(e, saved, "lock %s", path);
+		}
+	}
+	/* the holder before us may have deleted the container */
+	if (fstat(fd, &st) < 0 || st.st_nlink == 0) {
+		close(fd);
+		return err_set(e, ENOENT, "container \"%s\" does not exist", c->id);
+	}
+	c->lock_fd = fd;
+	return 0;
+}
+
+int ctr_load_locked(struct container *c, const char *root, const char *id, struct err *e)
+{
+	int r = ctr_load(c, root, id, e), fd;
+
+	if (r < 0 || (r = ctr_lock(c, e)) < 0)
+		return r;
+	fd = c->lock_fd;
+	r = ctr_load(c, root, id, e);
+	c->lock_fd = fd;
+	return r;
+}
+
 bool ctr_alive(const struct container *c)
 {
 	unsigned long long t;

@@ -28,6 +28,7 @@ struct container {
 	uid_t owner;
 	char cgroup[PATH_MAX];		/* cgroupsPath as resolved at create */
 	bool has_state;
+	int lock_fd;			/* held by ctr_lock(), -1 otherwise */
 };
 
 int ctr_check_id(const char *id, struct err *e);
@@ -36,6 +37,16 @@ int ctr_init(struct container *c, const char *root, const char *id, struct err *
 /* Load state; -ENOENT with 'container "<id>" does not exist' if absent. */
 int ctr_load(struct container *c, const char *root, const char *id, struct err *e);
 int ctr_save(const struct container *c, struct err *e);
+/*
+ * Serialize commands that change one container (create, start, delete,
+ * pause, resume): an exclusive POSIX lock on <dir>/lock, held until exit.
+ * POSIX locks belong to the process, so the container init cloned by
+ * create does not inherit it.  -ENOENT if the container went away while
+ * we waited.
+ */
+int ctr_lock(struct container *c, struct err *e);
+/* ctr_load() then ctr_lock() then load again: the state as the lock holder sees it. */
+int ctr_load_locked(struct container *c, const char *root, const char *id, struct err *e);
 /* Parse the state file's text (also the fuzz target). */
 int ctr_parse_state(struct container *c, const char *text, struct err *e);
 enum ctr_status ctr_status(const struct container *c);

@@ -12,6 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +24,7 @@
 #include "cmd/cmd.h"
 #include "cmd/container.h"
 #include "lib/cleanup.h"
+#include "lib/fdpass.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "mount/mnt.h"
@@ -27,7 +33,7 @@
 #include "spec/spec.h"
 
 struct create_opts {
-	const char *bundle, *pid_file, *console_socket;	/* paths absolute */
+	const char *bundle, *pid_file, *console_socket, *pidfd_socket;	/* absolute */
 	bool no_pivot, detach, keep;
 	bool attached;		/* a foreground run: keel itself is the terminal */
 	int preserve_fds;
@@ -50,7 +56,8 @@ static const char create_usage[] =
 	"      --console-socket S   unix socket that receives the terminal master\n"
 	"      --no-pivot           MS_MOVE + chroot instead of pivot_root (ramdisk roots)\n"
 	"      --no-new-keyring     accepted for runc compatibility (keel makes no keyring)\n"
-	"      --preserve-fds N     pass N fds beyond stdio (3..3+N-1) to the container\n";
+	"      --preserve-fds N     pass N fds beyond stdio (3..3+N-1) to the container\n"
+	"      --pidfd-socket S     unix socket that receives a pidfd of the container process\n";
 
 static const char run_usage[] =
 	"Usage: keel run [options] <container-id>\n"
@@ -62,7 +69,8 @@ static const char run_usage[] =
 	"      --console-socket S   unix socket that receives the terminal master\n"
 	"      --no-pivot           MS_MOVE + chroot instead of pivot_root\n"
 	"      --no-new-keyring     accepted for runc compatibility\n"
-	"      --preserve-fds N     pass N extra fds to the container\n";
+	"      --preserve-fds N     pass N extra fds to the container\n"
+	"      --pidfd-socket S     unix socket that receives a pidfd of the container process\n";
 
 /* Features config.json may ask for that this build does not (yet) provide. */
 static int check_features(const struct spec *s, struct err *e)
@@ -110,6 +118,33 @@ static int check_terminal(const struct spec *s, const struct create_opts *o, str
 	return 0;
 }
 
+/*
+ * systemd socket activation, as runc does it: fds 3 .. 3+LISTEN_FDS-1 pass
+ * to the container ahead of --preserve-fds, and the process is told about
+ * them as pid 1.  The env array is replaced, not grown in place: it belongs
+ * to the spec's arena.
+ */
+static void socket_activation(struct spec *s, struct create_opts *o)
+{
+	const char *v = getenv("LISTEN_FDS");
+	char **env, **old = s->process->env;
+	size_t n = 0, j = 0;
+	long fds;
+
+	if (!v || (fds = strtol(v, NULL, 10)) <= 0 || fds > 1024)
+		return;
+	o->preserve_fds += fds;
+	while (old && old[n])
+		n++;
+	env = xcalloc(n + 3, sizeof(*env));
+	for (size_t i = 0; i < n; i++)
+		if (!str_has_prefix(old[i], "LISTEN_FDS=") && !str_has_prefix(old[i], "LISTEN_PID="))
+			env[j++] = old[i];
+	env[j++] = xasprintf("LISTEN_FDS=%ld", fds);
+	env[j++] = xstrdup("LISTEN_PID=1");
+	s->process->env = env;
+}
+
 static int enter_cgroup(pid_t pid, void *data, struct err *e)
 {
 	struct made *m = data;
@@ -146,6 +181,9 @@ static int make_state_dir(struct made *m, const char *root, const char *config_j
 		return errno == EEXIST ? err_set(e, EEXIST, "container \"%s\" already exists", m->c.id)
 				       : err_sys(e, errno, "mkdir %s", m->c.dir);
 	m->have_dir = true;
+	r = ctr_lock(&m->c, e);
+	if (r < 0)
+		return r;
 	ctr_path(&m->c, "config.json", path, sizeof(path));
 	r = write_file_atomic(path, config_json, len, 0600, e);
 	if (r < 0)
@@ -154,6 +192,22 @@ static int make_state_dir(struct made *m, const char *root, const char *config_j
 	if (mkfifo(path, 0600) < 0)
 		return err_sys(e, errno, "mkfifo %s", path);
 	return 0;
+}
+
+/* --pidfd-socket: a pidfd of init, so the caller can wait on it race-free. */
+static int send_pidfd(const char *path, pid_t pid, struct err *e)
+{
+	_cleanup_close_ int pidfd = syscall(SYS_pidfd_open, pid, 0);
+	_cleanup_close_ int sk = -1;
+	int r;
+
+	if (pidfd < 0)
+		return err_sys(e, errno, "--pidfd-socket: pidfd_open");
+	sk = unix_connect(path);
+	if (sk < 0)
+		return err_sys(e, -sk, "--pidfd-socket: connect %s", path);
+	r = fd_send(sk, "pidfd", 5, pidfd);
+	return r < 0 ? err_sys(e, -r, "--pidfd-socket: send to %s", path) : 0;
 }
 
 static int write_pid_file(const char *path, pid_t pid, struct err *e)
@@ -209,7 +263,7 @@ static int spawn(struct made *m, const struct spec *s, const struct create_opts 
 	return 0;
 }
 
-static int do_create(struct globals *g, const char *id, const struct create_opts *o,
+static int do_create(struct globals *g, const char *id, struct create_opts *o,
 		     struct made *m, struct err *e)
 {
 	_cleanup_free_ char *json = NULL, *cfg = NULL;
@@ -233,6 +287,8 @@ static int do_create(struct globals *g, const char *id, const struct create_opts
 	if (r == 0)
 		r = check_terminal(s, o, e);
 	if (r == 0)
+		socket_activation(s, o);
+	if (r == 0)
 		r = resolve_rootfs(s, m->c.bundle, m->c.rootfs, e);
 	if (r == 0)
 		r = make_state_dir(m, g->root, json, len, e);
@@ -250,6 +306,8 @@ static int do_create(struct globals *g, const char *id, const struct create_opts
 		r = ctr_save(&m->c, e);
 	if (r == 0 && o->pid_file)
 		r = write_pid_file(o->pid_file, m->pid, e);
+	if (r == 0 && o->pidfd_socket)
+		r = send_pidfd(o->pidfd_socket, m->pid, e);
 	return r;
 }
 
@@ -282,8 +340,7 @@ static int parse_opts(int argc, char **argv, bool run, struct create_opts *o, co
 		case O_NOPIVOT: o->no_pivot = true; break;
 		case O_NOKEYRING: break;
 		case O_KEEP: o->keep = true; break;
-		case O_PIDFD:
-			return cmd_usage(verb, "--pidfd-socket is not supported yet");
+		case O_PIDFD: o->pidfd_socket = optarg; break;
 		case O_PRESERVE:
 			o->preserve_fds = strtol(optarg, &end, 10);
 			if (*end || o->preserve_fds < 0 || o->preserve_fds > 1 << 16)
@@ -302,6 +359,8 @@ static int parse_opts(int argc, char **argv, bool run, struct create_opts *o, co
 		o->pid_file = path_absolute(o->pid_file);
 	if (o->console_socket)
 		o->console_socket = path_absolute(o->console_socket);
+	if (o->pidfd_socket)
+		o->pidfd_socket = path_absolute(o->pidfd_socket);
 	o->attached = run && !o->detach;
 	*id = argv[optind];
 	return 0;

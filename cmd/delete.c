@@ -86,7 +86,7 @@ int cmd_delete(struct globals *g, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cmd_usage("delete", "expects exactly one container id");
-	if (ctr_load(&c, g->root, argv[optind], &e) < 0) {
+	if (ctr_load_locked(&c, g->root, argv[optind], &e) < 0) {
 		/* containerd's shim deletes --force what may already be gone */
 		return force && e.code == ENOENT ? 0 : cmd_fail(&e);
 	}

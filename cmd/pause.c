@@ -22,7 +22,7 @@ static int freeze(struct globals *g, int argc, char **argv, bool frozen)
 	}
 	if (argc != 2)
 		return cmd_usage(verb, "expects exactly one container id");
-	if (ctr_load(&c, g->root, argv[1], &e) < 0)
+	if (ctr_load_locked(&c, g->root, argv[1], &e) < 0)
 		return cmd_fail(&e);
 	st = ctr_status(&c);
 	if (frozen ? st != CTR_RUNNING : st != CTR_PAUSED) {

@@ -22,7 +22,7 @@ int cmd_start(struct globals *g, int argc, char **argv)
 		return cmd_help(usage);
 	if (argc != 2)
 		return cmd_usage("start", "expects exactly one container id");
-	if (ctr_load(&c, g->root, argv[1], &e) < 0)
+	if (ctr_load_locked(&c, g->root, argv[1], &e) < 0)
 		return cmd_fail(&e);
 	st = ctr_status(&c);
 	if (st != CTR_CREATED) {

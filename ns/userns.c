@@ -31,6 +31,17 @@ int userns_write_maps(pid_t pid, const struct spec *s, struct err *e)
 
 	if (!ns || ns->path)
 		return 0;
+	/*
+	 * Without CAP_SETGID over the parent namespace the kernel only takes a
+	 * gid_map once setgroups is denied (user_namespaces(7)); root keeps it.
+	 */
+	if (geteuid() != 0) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+		if (write_file(path, "deny", 4, e) < 0)
+			return err_wrap(e, "linux.gidMappings");
+	}
 	r = write_map(pid, "uid_map", s->linux.uid_mappings, s->linux.n_uid_mappings,
 		      "linux.uidMappings", e);
 	if (r == 0)

@@ -11,6 +11,9 @@
  *
  * and one for the host side of a test:
  *
+ *	fd-recv SOCK            listen on SOCK, take one fd sent as
+ *				SCM_RIGHTS and print the message and what
+ *				the fd is (its /proc/self/fd link)
  *	console-recv SOCK CMD   listen on SOCK, take a pty master sent as
  *				SCM_RIGHTS (--console-socket), type CMD into
  *				it and print what comes back until the
@@ -392,13 +395,10 @@ static int recv_master(int sk, char *name, size_t len)
 	return fd;
 }
 
-static int do_console_recv(const char *path, const char *cmd)
+static int accept_one(const char *path)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	char name[256], buf[4096];
-	int lsk, sk, master;
-	struct pollfd p;
-	ssize_t n;
+	int lsk, sk;
 
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
 	lsk = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -407,6 +407,39 @@ static int do_console_recv(const char *path, const char *cmd)
 	sk = accept(lsk, NULL, NULL);
 	if (sk < 0)
 		return die("accept");
+	close(lsk);
+	return sk;
+}
+
+static int do_fd_recv(const char *path)
+{
+	char name[256], link[64], target[256] = "";
+	int sk = accept_one(path), fd;
+	ssize_t n;
+
+	if (sk < 0)
+		return 1;
+	fd = recv_master(sk, name, sizeof(name));
+	if (fd < 0) {
+		printf("no fd received\n");
+		return 1;
+	}
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	target[n > 0 ? n : 0] = '\0';
+	printf("message %s fd %s\n", name, target);
+	return 0;
+}
+
+static int do_console_recv(const char *path, const char *cmd)
+{
+	char name[256], buf[4096];
+	int sk = accept_one(path), master;
+	struct pollfd p;
+	ssize_t n;
+
+	if (sk < 0)
+		return 1;
 	master = recv_master(sk, name, sizeof(name));
 	if (master < 0) {
 		fprintf(stderr, "console-recv: no fd received\n");
@@ -429,7 +462,7 @@ static int usage(void)
 		"cwd|env|fds|mounts|umask|cgroup|signal-wait\n"
 		"       probe rlimit NAME|write PATH|stat PATH|sleep N|exit N|"
 		"syscall getcwd|syscall personality ARG|fork N SECS\n"
-		"       probe tty | console-recv SOCK CMD\n");
+		"       probe tty | fd-recv SOCK | console-recv SOCK CMD\n");
 	return 2;
 }
 
@@ -489,6 +522,8 @@ int main(int argc, char **argv)
 		return do_signal_wait();
 	if (!strcmp(cmd, "tty"))
 		return do_tty();
+	if (!strcmp(cmd, "fd-recv") && arg)
+		return do_fd_recv(arg);
 	if (!strcmp(cmd, "console-recv") && argc > 3)
 		return do_console_recv(argv[2], argv[3]);
 	if (!arg)
