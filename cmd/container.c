@@ -11,7 +11,9 @@
 #include "cg/cg.h"
 #include "cmd/container.h"
 #include "lib/cleanup.h"
+#include "lib/log.h"
 #include "lib/util.h"
+#include "ns/ns.h"
 
 
 /* runc's rule: letters, digits, '_', '+', '-', '.'; not "." or "..". */
@@ -373,4 +375,18 @@ int ctr_pids(const struct container *c, pid_t **pids, size_t *n, struct err *e)
 		return cg_pids(&cg, pids, n, e);
 	err_clear(e);
 	return pidns_pids(c, pids, n, e);
+}
+
+/* poststart and poststop: a failure is reported and the lifecycle goes on. */
+void cmd_hooks_after(const struct container *c, const struct spec *s,
+		     enum spec_hook_kind kind, enum ctr_status st)
+{
+	_cleanup_free_ char *state = NULL;
+	struct err e = { 0 };
+
+	if (!s || !hooks_any(s, kind))
+		return;
+	state = ctr_state_json(c, st, s, false);
+	if (hooks_run(s, kind, state, &e) < 0)
+		log_warn("%s", e.msg);
 }

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "lib/err.h"
+#include "spec/spec.h"
 
 enum ctr_status { CTR_CREATING, CTR_CREATED, CTR_RUNNING, CTR_PAUSED, CTR_STOPPED };
 
@@ -60,6 +61,12 @@ bool ctr_alive(const struct container *c);
 int ctr_pids(const struct container *c, pid_t **pids, size_t *n, struct err *e);
 /* Remove <root>/<id> and everything in it. */
 int ctr_remove_dir(const struct container *c, struct err *e);
+/* The runtime-spec state document (runc's key order); malloc'd. */
+char *ctr_state_json(const struct container *c, enum ctr_status st, const struct spec *s,
+		     bool pretty);
+/* poststart/poststop hooks: a failure is logged as a warning, nothing more. */
+void cmd_hooks_after(const struct container *c, const struct spec *s,
+		     enum spec_hook_kind kind, enum ctr_status st);
 /* Path of a file in the state dir. */
 void ctr_path(const struct container *c, const char *name, char *buf, size_t len);
 

@@ -46,6 +46,7 @@ struct made {
 	bool have_dir, have_cg;
 	pid_t pid;
 	int console;		/* pty master for a foreground run, else -1 */
+	struct spec *spec;	/* kept for the hooks of run */
 };
 
 static const char create_usage[] =
@@ -81,10 +82,8 @@ static int check_features(const struct spec *s, struct err *e)
 		return err_set(e, EINVAL, "process: required to create a container");
 	if (s->process->terminal && !IS_ENABLED(CONFIG_CONSOLE))
 		return err_set(e, ENOTSUP, "process.terminal: this keel was built without CONFIG_CONSOLE");
-	if (s->hooks)
-		return err_set(e, ENOTSUP, IS_ENABLED(CONFIG_HOOKS) ?
-			       "hooks: not supported by this keel yet" :
-			       "hooks: this keel was built without CONFIG_HOOKS");
+	if (s->hooks && !IS_ENABLED(CONFIG_HOOKS))
+		return err_set(e, ENOTSUP, "hooks: this keel was built without CONFIG_HOOKS");
 	if (s->linux.n_sysctl)
 		return err_set(e, ENOTSUP, "linux.sysctl: not supported by this keel yet");
 	if (s->linux.has_personality || s->linux.has_time_offsets || s->linux.has_intel_rdt)
@@ -143,6 +142,25 @@ static void socket_activation(struct spec *s, struct create_opts *o)
 	env[j++] = xasprintf("LISTEN_FDS=%ld", fds);
 	env[j++] = xstrdup("LISTEN_PID=1");
 	s->process->env = env;
+}
+
+/*
+ * The mounts are in place (init waits before pivot_root): prestart and
+ * createRuntime hooks run here, in keel's namespaces, as the runtime-spec
+ * says; the state they saw goes on to init for its own hooks.
+ */
+static int on_mounted(pid_t pid, void *data, char **state, struct err *e)
+{
+	struct made *m = data;
+	int r;
+
+	m->c.pid = pid;
+	time_rfc3339(m->c.created, sizeof(m->c.created), true);
+	*state = ctr_state_json(&m->c, CTR_CREATING, m->spec, false);
+	r = hooks_run(m->spec, SPEC_HOOK_PRESTART, *state, e);
+	if (r == 0)
+		r = hooks_run(m->spec, SPEC_HOOK_CREATE_RUNTIME, *state, e);
+	return r;
 }
 
 static int enter_cgroup(pid_t pid, void *data, struct err *e)
@@ -234,7 +252,8 @@ static int spawn(struct made *m, const struct spec *s, const struct create_opts 
 	char fifo[PATH_MAX + 16];
 	struct ns_init_args a = {
 		.spec = s, .rootfs = m->c.rootfs, .fifo = fifo, .no_pivot = o->no_pivot,
-		.preserve_fds = o->preserve_fds, .before_go = enter_cgroup, .data = m,
+		.preserve_fds = o->preserve_fds, .before_go = enter_cgroup,
+		.on_mounted = on_mounted, .data = m,
 	};
 	struct ns_init_result res;
 	int r;
@@ -257,7 +276,8 @@ static int spawn(struct made *m, const struct spec *s, const struct create_opts 
 	}
 	m->c.pid = m->pid;
 	m->c.owner = geteuid();
-	time_rfc3339(m->c.created, sizeof(m->c.created), true);
+	if (!m->c.created[0])
+		time_rfc3339(m->c.created, sizeof(m->c.created), true);
 	if (proc_start_time(m->pid, &m->c.start_time) < 0)
 		return err_sys(e, ESRCH, "container init vanished");
 	return 0;
@@ -280,7 +300,7 @@ static int do_create(struct globals *g, const char *id, struct create_opts *o,
 	r = read_file(cfg, &json, &len, e);
 	if (r < 0)
 		return r;
-	s = spec_parse(json, len, e);
+	s = m->spec = spec_parse(json, len, e);
 	if (!s)
 		return err_wrap(e, "config.json");
 	r = check_features(s, e);
@@ -301,7 +321,6 @@ static int do_create(struct globals *g, const char *id, struct create_opts *o,
 	}
 	if (r == 0)
 		r = spawn(m, s, o, e);
-	spec_free(s);
 	if (r == 0)
 		r = ctr_save(&m->c, e);
 	if (r == 0 && o->pid_file)
@@ -376,11 +395,11 @@ int cmd_create(struct globals *g, int argc, char **argv)
 
 	if (r)
 		return r < 0 ? 0 : r;
-	if (do_create(g, id, &o, &m, &e) < 0) {
+	r = do_create(g, id, &o, &m, &e);
+	if (r < 0)
 		undo(&m);
-		return cmd_fail(&e);
-	}
-	return 0;
+	spec_free(m.spec);
+	return r < 0 ? cmd_fail(&e) : 0;
 }
 
 /* Pass the usual termination signals on to the container, as runc run does. */
@@ -409,6 +428,28 @@ static int wait_container(pid_t pid)
 	return WEXITSTATUS(status);
 }
 
+/* run in the foreground: the terminal, the wait, and (without --keep) delete. */
+static int attach(struct made *m, const struct create_opts *o)
+{
+	struct err e = { 0 };
+	int status;
+
+	if (m->console >= 0) {
+		console_proxy(m->console, &e);
+		close(m->console);
+		m->console = -1;
+	}
+	status = wait_container(m->pid);
+	m->pid = -1;
+	if (!o->keep) {
+		if (m->have_cg)
+			cg_destroy(&m->cg, &e);
+		ctr_remove_dir(&m->c, &e);
+		cmd_hooks_after(&m->c, m->spec, SPEC_HOOK_POSTSTOP, CTR_STOPPED);
+	}
+	return status;
+}
+
 int cmd_run(struct globals *g, int argc, char **argv)
 {
 	struct create_opts o = { 0 };
@@ -420,28 +461,15 @@ int cmd_run(struct globals *g, int argc, char **argv)
 
 	if (r)
 		return r < 0 ? 0 : r;
-	if (do_create(g, id, &o, &m, &e) < 0) {
+	if (do_create(g, id, &o, &m, &e) < 0 ||
+	    (ctr_path(&m.c, "exec.fifo", fifo, sizeof(fifo)), ns_start(fifo, &e)) < 0) {
 		undo(&m);
-		return cmd_fail(&e);
-	}
-	ctr_path(&m.c, "exec.fifo", fifo, sizeof(fifo));
-	if (ns_start(fifo, &e) < 0) {
-		undo(&m);
+		spec_free(m.spec);
 		return cmd_fail(&e);
 	}
 	unlink(fifo);
-	if (o.detach)
-		return 0;
-	if (m.console >= 0) {
-		console_proxy(m.console, &e);
-		close(m.console);
-	}
-	status = wait_container(m.pid);
-	m.pid = -1;
-	if (!o.keep) {
-		if (m.have_cg)
-			cg_destroy(&m.cg, &e);
-		ctr_remove_dir(&m.c, &e);
-	}
+	cmd_hooks_after(&m.c, m.spec, SPEC_HOOK_POSTSTART, CTR_RUNNING);
+	status = o.detach ? 0 : attach(&m, &o);
+	spec_free(m.spec);
 	return status;
 }

@@ -74,6 +74,7 @@ int cmd_delete(struct globals *g, int argc, char **argv)
 	struct err e = { 0 };
 	bool force = false;
 	enum ctr_status st;
+	struct spec *s;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "+fh", opts, NULL)) != -1) {
@@ -100,7 +101,14 @@ int cmd_delete(struct globals *g, int argc, char **argv)
 		err_set(&e, EBUSY, "cannot delete container %s that is still being created (use --force)", c.id);
 		return cmd_fail(&e);
 	}
-	if (destroy(&c, &e) < 0)
+	/* the state dir's config.json is gone after destroy: read it first */
+	s = spec_load(c.dir, &e);
+	err_clear(&e);
+	if (destroy(&c, &e) < 0) {
+		spec_free(s);
 		return cmd_fail(&e);
+	}
+	cmd_hooks_after(&c, s, SPEC_HOOK_POSTSTOP, CTR_STOPPED);
+	spec_free(s);
 	return 0;
 }

@@ -17,6 +17,7 @@ int cmd_start(struct globals *g, int argc, char **argv)
 	char fifo[PATH_MAX + 16];
 	struct err e = { 0 };
 	enum ctr_status st;
+	struct spec *s;
 
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 		return cmd_help(usage);
@@ -37,5 +38,8 @@ int cmd_start(struct globals *g, int argc, char **argv)
 		return cmd_fail(&e);
 	/* from here on "state" says running */
 	unlink(fifo);
+	s = spec_load(c.dir, &e);
+	cmd_hooks_after(&c, s, SPEC_HOOK_POSTSTART, CTR_RUNNING);
+	spec_free(s);
 	return 0;
 }

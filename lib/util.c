@@ -92,15 +92,11 @@ ssize_t read_all(int fd, void *buf, size_t len)
 	return done;
 }
 
-int read_file_at(int dirfd, const char *path, char **out, size_t *len, struct err *e)
+int read_fd(int fd, char **out, size_t *len, struct err *e)
 {
-	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	size_t cap = 4096, n = 0;
-	char *buf;
+	char *buf = xmalloc(cap);
 
-	if (fd < 0)
-		return err_sys(e, errno, "open %s", path);
-	buf = xmalloc(cap);
 	for (;;) {
 		ssize_t r;
 
@@ -113,7 +109,7 @@ int read_file_at(int dirfd, const char *path, char **out, size_t *len, struct er
 			int saved = errno;
 
 			free(buf);
-			return err_sys(e, saved, "read %s", path);
+			return err_sys(e, saved, "read");
 		}
 		if (r == 0)
 			break;
@@ -123,6 +119,17 @@ int read_file_at(int dirfd, const char *path, char **out, size_t *len, struct er
 	*out = buf;
 	if (len)
 		*len = n;
+	return 0;
+}
+
+int read_file_at(int dirfd, const char *path, char **out, size_t *len, struct err *e)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return err_sys(e, errno, "open %s", path);
+	if (read_fd(fd, out, len, e) < 0)
+		return err_wrap(e, "%s", path);
 	return 0;
 }
 

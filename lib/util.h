@@ -19,6 +19,8 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Whole-file I/O.  read_file() NUL-terminates; *len excludes the NUL. */
 int read_file(const char *path, char **out, size_t *len, struct err *e);
+/* Read fd from its current offset to the end. */
+int read_fd(int fd, char **out, size_t *len, struct err *e);
 int read_file_at(int dirfd, const char *path, char **out, size_t *len, struct err *e);
 /* Write buf to path (O_WRONLY|O_TRUNC, no create): cgroup and proc files. */
 int write_file(const char *path, const char *buf, size_t len, struct err *e);

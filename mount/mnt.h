@@ -19,7 +19,15 @@
 /* Refuse mount options this build does not apply (before anything is made). */
 int mnt_check(const struct spec *s, struct err *e);
 
-int mnt_setup_rootfs(const struct spec *s, const char *rootfs, bool no_pivot, struct err *e);
+/*
+ * The rootfs in two steps, so that createContainer hooks run in between
+ * (after the mounts, before pivot_root, as the runtime-spec orders them):
+ * mnt_prepare() mounts everything below the rootfs and returns an O_PATH fd
+ * of it; mnt_enter() pivots into it (or moves and chroots) and applies
+ * masked paths, read-only paths and a read-only root.  It closes rootfd.
+ */
+int mnt_prepare(const struct spec *s, const char *rootfs, struct err *e);
+int mnt_enter(const struct spec *s, int rootfd, bool no_pivot, struct err *e);
 
 /*
  * Open path (absolute or relative, taken as inside the root) below rootfd,

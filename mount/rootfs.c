@@ -245,7 +245,7 @@ static int after_pivot(const struct spec *s, struct err *e)
 	return s->root.readonly ? readonly_root(e) : 0;
 }
 
-int mnt_setup_rootfs(const struct spec *s, const char *rootfs, bool no_pivot, struct err *e)
+int mnt_prepare(const struct spec *s, const char *rootfs, struct err *e)
 {
 	/*
 	 * Nothing we mount may propagate to the host, and pivot_root needs a
@@ -264,7 +264,13 @@ int mnt_setup_rootfs(const struct spec *s, const char *rootfs, bool no_pivot, st
 		return err_sys(e, errno, "root.path: open %s", rootfs);
 	if (mounts_and_devices(s, rootfd, e) < 0)
 		return -e->code;
-	if (do_pivot(rootfd, no_pivot, e) < 0)
-		return -e->code;
-	return after_pivot(s, e);
+	return steal_fd(&rootfd);
+}
+
+int mnt_enter(const struct spec *s, int rootfd, bool no_pivot, struct err *e)
+{
+	int r = do_pivot(rootfd, no_pivot, e);
+
+	close(rootfd);
+	return r < 0 ? r : after_pivot(s, e);
 }

@@ -113,8 +113,54 @@ static int setup_console(const struct spec_process *p, int sync_fd, struct err *
 	return r < 0 ? err_sys(e, -r, "send the console to keel") : 0;
 }
 
+static bool init_hooks(const struct spec *s)
+{
+	return hooks_any(s, SPEC_HOOK_PRESTART) || hooks_any(s, SPEC_HOOK_CREATE_RUNTIME) ||
+	       hooks_any(s, SPEC_HOOK_CREATE_CONTAINER) || hooks_any(s, SPEC_HOOK_START_CONTAINER);
+}
+
+/*
+ * Mounts are done: keel runs prestart and createRuntime hooks in its own
+ * namespaces, then sends the state (a memfd) for the hooks that run here.
+ */
+static int sync_hooks(int sync_fd, char **state, struct err *e)
+{
+	struct sync_msg m;
+	int fd, r;
+
+	if (sync_send(sync_fd, SYNC_MOUNTED, NULL) < 0 || sync_recv(sync_fd, &m, &fd) < 0)
+		return err_set(e, EPIPE, "hooks: lost keel");
+	if (m.type != SYNC_HOOKS_DONE || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		return err_set(e, EPROTO, "hooks: bad sync message");
+	}
+	r = lseek(fd, 0, SEEK_SET) < 0 ? err_sys(e, errno, "hooks: state") : read_fd(fd, state, NULL, e);
+	close(fd);
+	return r;
+}
+
+static int setup_rootfs(const struct ns_init_args *a, int sync_fd, char **state, struct err *e)
+{
+	const struct spec *s = a->spec;
+	int rootfd = mnt_prepare(s, a->rootfs, e), r = 0;
+
+	if (rootfd < 0)
+		return rootfd;
+	if (init_hooks(s))
+		r = sync_hooks(sync_fd, state, e);
+	/* createContainer: in the container's namespaces, before pivot_root */
+	if (r == 0)
+		r = hooks_run(s, SPEC_HOOK_CREATE_CONTAINER, *state, e);
+	if (r < 0) {
+		close(rootfd);
+		return r;
+	}
+	return mnt_enter(s, rootfd, a->no_pivot, e);
+}
+
 static int setup(const struct ns_init_args *a, int sync_fd, char *exe, size_t exe_len,
-		 struct err *e)
+		 char **state, struct err *e)
 {
 	const struct spec *s = a->spec;
 	int r;
@@ -125,7 +171,7 @@ static int setup(const struct ns_init_args *a, int sync_fd, char *exe, size_t ex
 	if (r == 0)
 		r = set_names(s, e);
 	if (r == 0)
-		r = mnt_setup_rootfs(s, a->rootfs, a->no_pivot, e);
+		r = setup_rootfs(a, sync_fd, state, e);
 	if (r < 0 || !s->process)
 		return r;
 	r = setup_console(s->process, sync_fd, e);
@@ -146,6 +192,23 @@ static __attribute__((noreturn)) void die_after_start(const struct err *e)
 	_exit(127);
 }
 
+/*
+ * startContainer hooks see the container as "created".  The state came
+ * from keel saying "creating"; in compact JSON that key can only appear
+ * once outside a string (quotes inside strings are escaped).
+ */
+static void run_start_hooks(const struct spec *s, char *state)
+{
+	static const char from[] = "\"status\":\"creating\"", to[] = "\"status\":\"created\" ";
+	struct err e = { 0 };
+	char *p = state ? strstr(state, from) : NULL;
+
+	if (p)
+		memcpy(p, to, sizeof(to) - 1);
+	if (hooks_run(s, SPEC_HOOK_START_CONTAINER, state, &e) < 0)
+		die_after_start(&e);
+}
+
 void ns_init_main(const struct ns_init_args *a, int sync_fd)
 {
 	const struct spec_process *p = a->spec->process;
@@ -153,6 +216,7 @@ void ns_init_main(const struct ns_init_args *a, int sync_fd)
 	struct sync_msg m;
 	struct err e = { 0 };
 	int fifo_fd, notify_fd = -1, fd, r;
+	char *state = NULL;
 
 	/*
 	 * Until execve this process is keel.  Not dumpable: a process already
@@ -169,7 +233,7 @@ void ns_init_main(const struct ns_init_args *a, int sync_fd)
 	if (fifo_fd < 0)
 		r = err_sys(&e, errno, "open %s", a->fifo);
 	else
-		r = setup(a, sync_fd, exe, sizeof(exe), &e);
+		r = setup(a, sync_fd, exe, sizeof(exe), &state, &e);
 	if (r < 0) {
 		sync_send(sync_fd, SYNC_ERR, &e);
 		_exit(1);
@@ -183,6 +247,7 @@ void ns_init_main(const struct ns_init_args *a, int sync_fd)
 	close(fifo_fd);
 	if (!p)
 		_exit(0);
+	run_start_hooks(a->spec, state);
 	if (!p->no_new_privileges && sc_apply(a->spec->linux.seccomp, &notify_fd, &e) < 0)
 		die_after_start(&e);
 	if (proc_setup_identity(p, &e) < 0 || proc_setup_caps(p, &e) < 0)

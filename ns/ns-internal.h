@@ -5,7 +5,7 @@
 #include "ns/ns.h"
 
 /* Messages over the SOCK_SEQPACKET pair between create and init. */
-enum sync_type { SYNC_GO = 1, SYNC_READY, SYNC_ERR, SYNC_CONSOLE };
+enum sync_type { SYNC_GO = 1, SYNC_READY, SYNC_ERR, SYNC_CONSOLE, SYNC_MOUNTED, SYNC_HOOKS_DONE };
 
 struct sync_msg {
 	int type;

@@ -24,6 +24,12 @@ struct ns_init_args {
 	 * child into its cgroup here, so it cannot run user code outside it.
 	 */
 	int (*before_go)(pid_t pid, void *data, struct err *e);
+	/*
+	 * With hooks: called once the mounts are in place, before pivot_root.
+	 * Runs prestart and createRuntime hooks and returns (malloc'd) the
+	 * state JSON that init passes to createContainer and startContainer.
+	 */
+	int (*on_mounted)(pid_t pid, void *data, char **state, struct err *e);
 	void *data;
 };
 
@@ -63,6 +69,25 @@ static inline int console_send(const char *path, int master, const char *name, s
 static inline int console_proxy(int master, struct err *e)
 {
 	return err_set(e, ENOTSUP, "process.terminal: this keel was built without CONFIG_CONSOLE");
+}
+#endif
+
+#ifdef CONFIG_HOOKS
+/* Run the hooks of one kind, in order, each with state on stdin. */
+int hooks_run(const struct spec *s, enum spec_hook_kind kind, const char *state,
+	      struct err *e);
+bool hooks_any(const struct spec *s, enum spec_hook_kind kind);
+#else
+/* create refuses a config with hooks when they are compiled out */
+static inline int hooks_run(const struct spec *s, enum spec_hook_kind kind,
+			    const char *state, struct err *e)
+{
+	return 0;
+}
+
+static inline bool hooks_any(const struct spec *s, enum spec_hook_kind kind)
+{
+	return false;
 }
 #endif
 

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -108,8 +109,26 @@ static int reap_error(pid_t *pid, struct err *e)
 	return err_set(e, ECHILD, "container init exited with status %d during setup", WEXITSTATUS(status));
 }
 
+/* Mounts done: run the runtime-namespace hooks, pass the state to init. */
+static int mounted(const struct ns_init_args *a, int fd, pid_t pid, struct err *e)
+{
+	_cleanup_free_ char *state = NULL;
+	_cleanup_close_ int mfd = -1;
+	int r;
+
+	r = a->on_mounted ? a->on_mounted(pid, a->data, &state, e) : 0;
+	if (r < 0)
+		return r;
+	mfd = memfd_create("keel-state", MFD_CLOEXEC);
+	if (mfd < 0 || write_all(mfd, state ? state : "", state ? strlen(state) : 0) < 0)
+		return err_sys(e, errno, "hooks: state memfd");
+	r = sync_send_fd(fd, SYNC_HOOKS_DONE, "", mfd);
+	return r < 0 ? err_sys(e, -r, "sync with container init") : 0;
+}
+
 /* Init's messages until "ready": maybe a console master first, or an error. */
-static int wait_ready(int fd, pid_t *pidp, struct ns_init_result *res, struct err *e)
+static int wait_ready(const struct ns_init_args *a, int fd, pid_t *pidp,
+		      struct ns_init_result *res, struct err *e)
 {
 	struct sync_msg m;
 	int passfd;
@@ -125,6 +144,12 @@ static int wait_ready(int fd, pid_t *pidp, struct ns_init_result *res, struct er
 				break;
 			res->console_master = passfd;
 			snprintf(res->console_name, sizeof(res->console_name), "%s", m.err.msg);
+			continue;
+		case SYNC_MOUNTED:
+			if (passfd >= 0)
+				break;
+			if (mounted(a, fd, *pidp, e) < 0)
+				return -e->code;
 			continue;
 		case SYNC_ERR:
 			*e = m.err;
@@ -148,7 +173,7 @@ static int parent_side(const struct ns_init_args *a, pid_t *pidp, int fd,
 		return r;
 	if (sync_send(fd, SYNC_GO, NULL) < 0)
 		return reap_error(pidp, e);
-	r = wait_ready(fd, pidp, res, e);
+	r = wait_ready(a, fd, pidp, res, e);
 	if (r < 0 && res->console_master >= 0) {
 		close(res->console_master);
 		res->console_master = -1;
