@@ -23,6 +23,9 @@ const struct command commands[] = {
 	{ "delete", cmd_delete, "delete a container" },
 	{ "list", cmd_list, "list containers" },
 	{ "ps", cmd_ps, "list a container's processes" },
+#ifdef CONFIG_EXEC
+	{ "exec", cmd_exec, "run a process in a running container" },
+#endif
 #ifdef CONFIG_SPEC_TEMPLATE
 	{ "spec", cmd_spec, "write a default config.json" },
 #endif
@@ -37,8 +40,7 @@ const struct command commands[] = {
 static const struct {
 	const char *name, *why;
 } missing[] = {
-	{ "exec", IS_ENABLED(CONFIG_EXEC) ? "not supported by this keel yet"
-					  : "this keel was built without CONFIG_EXEC" },
+	{ "exec", "this keel was built without CONFIG_EXEC" },
 	{ "pause", "this keel was built without CONFIG_FREEZER" },
 	{ "resume", "this keel was built without CONFIG_FREEZER" },
 	{ "update", "not supported by this keel yet" },
@@ -115,6 +117,7 @@ int main(int argc, char **argv)
 	const char *verb;
 
 	g.argv0 = argv[0];
+	g.argv = argv;
 	if (parse_globals(argc, argv, &g, &e) < 0 || log_init(g.log, g.log_format, g.debug, &e) < 0)
 		return cmd_fail(&e);
 	/* create changes directory to the bundle: keep --root meaning the same */

@@ -20,6 +20,7 @@ struct globals {
 	bool debug;
 	bool systemd_cgroup;
 	const char *argv0;	/* name keel was called by ("keel", "runc") */
+	char **argv;		/* the whole command line, to re-execute keel */
 };
 
 struct command {

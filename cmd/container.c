@@ -209,7 +209,7 @@ int ctr_load(struct container *c, const char *root, const char *id, struct err *
 }
 
 /* A zombie init has stopped even though its pid is still there. */
-int ctr_lock(struct container *c, struct err *e)
+int ctr_lock(struct container *c, bool create, struct err *e)
 {
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 	char path[PATH_MAX + 16];
@@ -217,10 +217,16 @@ int ctr_lock(struct container *c, struct err *e)
 	int fd;
 
 	ctr_path(c, "lock", path, sizeof(path));
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	/* only create makes the lock: a waiter must never make a new one */
+	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT | O_EXCL : 0), 0600);
+	if (fd < 0 && errno == ENOENT && !create) {
+		/* a create killed between mkdir and the lock left a bare dir */
+		if (stat(c->dir, &st) == 0)
+			return 0;
+		return err_set(e, ENOENT, "container \"%s\" does not exist", c->id);
+	}
 	if (fd < 0)
-		return errno == ENOENT ? err_set(e, ENOENT, "container \"%s\" does not exist", c->id)
-				       : err_sys(e, errno, "open %s", path);
+		return err_sys(e, errno, "open %s", path);
 	while (fcntl(fd, F_SETLKW, &fl) < 0) {
 		if (errno != EINTR) {
 			int saved = errno;
@@ -242,7 +248,7 @@ int ctr_load_locked(struct container *c, const char *root, const char *id, struc
 {
 	int r = ctr_load(c, root, id, e), fd;
 
-	if (r < 0 || (r = ctr_lock(c, e)) < 0)
+	if (r < 0 || (r = ctr_lock(c, false, e)) < 0)
 		return r;
 	fd = c->lock_fd;
 	r = ctr_load(c, root, id, e);
@@ -305,7 +311,8 @@ int ctr_remove_dir(const struct container *c, struct err *e)
 	if (!d)
 		return err_sys(e, errno, "opendir %s", c->dir);
 	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    !strcmp(de->d_name, "lock"))
 			continue;
 		if (unlinkat(dfd, de->d_name, 0) < 0 && errno != ENOENT) {
 			int saved = errno;
@@ -315,6 +322,8 @@ int ctr_remove_dir(const struct container *c, struct err *e)
 		}
 	}
 	closedir(d);
+	/* the lock goes last: a waiter then finds it unlinked and gives up */
+	unlinkat(dfd, "lock", 0);
 	if (rmdir(c->dir) < 0 && errno != ENOENT)
 		return err_sys(e, errno, "remove %s", c->dir);
 	return 0;

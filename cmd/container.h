@@ -43,9 +43,9 @@ int ctr_save(const struct container *c, struct err *e);
  * pause, resume): an exclusive POSIX lock on <dir>/lock, held until exit.
  * POSIX locks belong to the process, so the container init cloned by
  * create does not inherit it.  -ENOENT if the container went away while
- * we waited.
+ * we waited.  create (only) makes the lock file.
  */
-int ctr_lock(struct container *c, struct err *e);
+int ctr_lock(struct container *c, bool create, struct err *e);
 /* ctr_load() then ctr_lock() then load again: the state as the lock holder sees it. */
 int ctr_load_locked(struct container *c, const char *root, const char *id, struct err *e);
 /* Parse the state file's text (also the fuzz target). */

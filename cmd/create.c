@@ -199,7 +199,7 @@ static int make_state_dir(struct made *m, const char *root, const char *config_j
 		return errno == EEXIST ? err_set(e, EEXIST, "container \"%s\" already exists", m->c.id)
 				       : err_sys(e, errno, "mkdir %s", m->c.dir);
 	m->have_dir = true;
-	r = ctr_lock(&m->c, e);
+	r = ctr_lock(&m->c, true, e);
 	if (r < 0)
 		return r;
 	ctr_path(&m->c, "config.json", path, sizeof(path));

@@ -45,6 +45,26 @@ struct ns_init_result {
  */
 int ns_create_init(const struct ns_init_args *a, struct ns_init_result *res, struct err *e);
 
+/* exec: a new process in a running container (CONFIG_EXEC). */
+struct ns_exec_args {
+	pid_t init_pid;			/* the container's init ... */
+	unsigned long long init_start;	/* ... and its start time, against pid reuse */
+	const struct spec *spec;	/* the container's config: seccomp */
+	const struct spec_process *proc;	/* what to run */
+	int preserve_fds;
+	/* in the new process before it joins the mount namespace */
+	int (*join_cgroup)(void *data, struct err *e);
+	void *data;
+};
+
+/*
+ * Join every namespace of the container, its cgroup and its root, set the
+ * process up as proc says and execve it.  Returns once the exec happened
+ * (or failed: then the process is gone and e says why).  With
+ * proc->terminal the pty master comes back in res.
+ */
+int ns_exec(const struct ns_exec_args *a, struct ns_init_result *res, struct err *e);
+
 /* Release a created container: write to its exec fifo.  -ESRCH if init is gone. */
 int ns_start(const char *fifo, struct err *e);
 
