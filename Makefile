@@ -248,6 +248,145 @@ check: tests $(allno)/keel
 demo: $(objtree)/keel
 	$(Q)KEEL=$(objtree)/keel $(srctree)/scripts/demo.sh
 
+# --- host builds with sanitizers: fuzzing and ASan/UBSan unit tests ---------
+# libFuzzer and the sanitizer runtimes need glibc, so these are built for the
+# build host with Debian's clang, from keel's sources and this .config's
+# autoconf.h; cJSON is compiled from its unpacked Debian source.
+#   make fuzz [FUZZ_TIME=60] [FUZZ_JOBS=n] [FUZZ_TARGETS="spec state"]
+#   make san-tests [SANITIZE=address,undefined]   ("make check" runs them)
+HOSTCLANG ?= clang
+HOSTAR ?= ar
+SANITIZE ?= address,undefined
+FUZZ_TIME ?= 60
+FUZZ_JOBS ?= 1
+FUZZ_TARGETS ?= spec state
+cjson-src := $(DL_DIR)/cjson-src
+host-inc := $(build)/host-include
+HOST_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all \
+	-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+	-D_GNU_SOURCE -Ulinux -I$(srctree) -I$(objtree)/include -I$(host-inc) \
+	-include $(srctree)/include/keel/kconfig.h
+san-flags := $(if $(SANITIZE),-fsanitize=$(SANITIZE))
+fuzz-flags := -fsanitize=fuzzer-no-link,address,undefined -ffunction-sections -fdata-sections
+san := $(build)/asan
+fuzz := $(build)/fuzz
+
+# Only the pure subsystems: the seccomp and cg tests would need a glibc
+# libseccomp and the host's cgroups.
+san-units := lib spec
+san-objs := $(addprefix $(san)/,$(filter lib/% spec/%,$(keel-objs)))
+san-bins := $(san-units:%=$(san)/test/unit/%_test)
+# The fuzz targets link against an archive, and with --gc-sections, so each
+# needs only what it reaches: fuzz_state takes ctr_parse_state() from
+# cmd/container.o without the rest of cmd/ that other functions there call.
+# (start-stop-gc: libFuzzer's __start___sancov_* references must not keep
+# every instrumented function alive.)
+fuzz-objs := $(addprefix $(fuzz)/,$(filter lib/% spec/% cg/%,$(keel-objs)) cmd/container.o)
+fuzz-bins := $(FUZZ_TARGETS:%=$(fuzz)/fuzz_%)
+
+# Debian's cJSON source comes with the dependency build ("make deps").
+$(cjson-src)/cJSON.c $(cjson-src)/cJSON.h: | $(deps-stamp)
+	$(Q)[ -f $@ ] || $(MAKE) -f $(srctree)/Makefile O=$(objtree) deps
+
+# spec/ includes <cjson/cJSON.h>, as installed in the musl sysroot.
+$(host-inc)/cjson/cJSON.h: $(cjson-src)/cJSON.h
+	$(Q)mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+# $(call host-build,DIR,FLAGS-VARIABLE): compile rules for objects in DIR.
+define host-build
+$(1)/%.o: $(srctree)/%.c $(auto.conf) $(build)/.cflags-$(notdir $(1)) $(host-inc)/cjson/cJSON.h
+	$$(quiet) CLANG $$(@:$(build)/%=%)
+	$$(Q)mkdir -p $$(dir $$@)
+	$$(Q)$$(HOSTCLANG) $$(HOST_CFLAGS) $$($(2)) -MMD -MP -c $$< -o $$@
+$(1)/cJSON.o: $(cjson-src)/cJSON.c $(build)/.cflags-$(notdir $(1))
+	$$(quiet) CLANG $$(@:$(build)/%=%)
+	$$(Q)mkdir -p $$(dir $$@)
+	$$(Q)$$(HOSTCLANG) -std=gnu11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all \
+		$$($(2)) -c $$< -o $$@
+$(1)/libcjson.a: $(1)/cJSON.o
+	$$(Q)rm -f $$@ && $$(HOSTAR) rcs $$@ $$^
+endef
+$(eval $(call host-build,$(san),san-flags))
+$(eval $(call host-build,$(fuzz),fuzz-flags))
+$(eval $(call flags-file,cflags-asan,$(HOSTCLANG) $(HOST_CFLAGS) $(san-flags)))
+$(eval $(call flags-file,cflags-fuzz,$(HOSTCLANG) $(HOST_CFLAGS) $(fuzz-flags)))
+
+host-clang:
+	$(Q)command -v $(HOSTCLANG) >/dev/null 2>&1 || $(srctree)/scripts/host-packages.sh
+	$(Q)command -v $(HOSTCLANG) >/dev/null 2>&1 || \
+		{ echo "*** $(HOSTCLANG) not found: run scripts/host-packages.sh as root" >&2; exit 1; }
+
+# As the musl unit tests: <subsystem>_test links that subsystem and lib/.
+$(san)/test/unit/%_test: $(san)/test/unit/%_test.o \
+		$$(filter $(san)/$$*/$$(pct) $(san)/lib/$$(pct),$(san-objs)) $(san)/libcjson.a
+	$(quiet) LD $(@:$(objtree)/%=%)
+	$(Q)$(HOSTCLANG) $(san-flags) -o $@ $^
+
+san-tests: | host-clang
+	$(Q)$(if $(SANITIZE),$(MAKE) -f $(srctree)/Makefile O=$(objtree) $(san-bins), \
+		echo "SANITIZE is empty: no sanitizer builds")
+
+# "make check" runs the sanitizer builds too, when clang is there.  A build
+# failure does not stop the suite: test/run counts a missing binary as failed.
+# (Looked up when the recipes run, after the dependency build has installed
+# the host packages, and without a shell: every recipe under check sees it.)
+san-reason = $(strip $(if $(SANITIZE),$(if $(wildcard $(HOSTCLANG) $(addsuffix /$(HOSTCLANG),$(subst :, ,$(PATH)))),,\
+	$(HOSTCLANG) not found (scripts/host-packages.sh installs it)),SANITIZE is empty))
+check-san: | $(deps-stamp)
+	$(Q)$(if $(san-reason),:,$(MAKE) -f $(srctree)/Makefile O=$(objtree) $(san-bins) || \
+		echo "*** sanitizer unit tests failed to build" >&2)
+check: check-san
+check: export KEEL_SAN_BUILD = $(san)
+check: export KEEL_SAN_UNITS = $(san-units:%=%_test)
+check: export KEEL_SAN_SKIP = $(san-reason)
+
+$(fuzz)/libkeel.a: $(fuzz-objs) $(fuzz)/cJSON.o
+	$(Q)rm -f $@ && $(HOSTAR) rcs $@ $^
+
+$(fuzz)/fuzz_%: $(fuzz)/test/fuzz/fuzz_%.o $(fuzz)/libkeel.a
+	$(quiet) LD $(@:$(objtree)/%=%)
+	$(Q)$(HOSTCLANG) -fsanitize=fuzzer,address,undefined -Wl,--gc-sections,-z,start-stop-gc \
+		-o $@ $^
+
+# Every quoted name in spec/ is a word worth trying.
+$(fuzz)/spec.dict: $(srctree)/test/fuzz/spec.dict $(wildcard $(srctree)/spec/*.c)
+	$(Q)mkdir -p $(dir $@)
+	$(Q){ cat $<; grep -ohE '"[A-Za-z_][A-Za-z0-9_.=-]*"' $(srctree)/spec/*.c | sort -u | \
+		sed 's/^"\(.*\)"$$/"\\"\1\\""/'; } >$@
+$(fuzz)/state.dict: $(srctree)/test/fuzz/state.dict
+	$(Q)mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+fuzz-seeds-spec := $(srctree)/test/fuzz/corpus/spec $(srctree)/bench/config-5k.json
+fuzz-seeds-state := $(srctree)/test/fuzz/corpus/state
+
+# Each target runs FUZZ_TIME seconds; all run even when one finds a bug.
+fuzz: $(fuzz-bins) $(FUZZ_TARGETS:%=$(fuzz)/%.dict)
+	$(Q)rc=0; $(foreach t,$(FUZZ_TARGETS),$(srctree)/test/fuzz/run.sh $(t) $(fuzz)/fuzz_$(t) \
+		$(fuzz) $(FUZZ_TIME) $(FUZZ_JOBS) $(fuzz)/$(t).dict $(fuzz-seeds-$(t)) || rc=1;) exit $$rc
+
+$(fuzz-objs) $(fuzz)/cJSON.o $(FUZZ_TARGETS:%=$(fuzz)/test/fuzz/fuzz_%.o) \
+	$(san-objs) $(san)/cJSON.o $(san-bins:=.o): | host-clang
+
+.SECONDARY: $(san-bins:=.o) $(FUZZ_TARGETS:%=$(fuzz)/test/fuzz/fuzz_%.o)
+
+# --- parse benchmark: the same musl objects and flags as keel --------------
+BENCH_N ?= 5000
+$(build)/bench/parse: $(build)/bench/parse.o $(build)/libkeel.a $(build)/.ldflags
+	$(quiet) LD $(@:$(objtree)/%=%)
+	$(Q)$(CC) $(KEEL_LDFLAGS) $(LDFLAGS) -o $@ $(filter-out $(build)/.ldflags,$^) $(LIBS)
+
+.SECONDARY: $(build)/bench/parse.o
+
+bench-parse: $(build)/bench/parse
+	$(Q)$< $(srctree)/bench/config-5k.json $(BENCH_N)
+
+-include $(san-objs:.o=.d) $(fuzz-objs:.o=.d) $(san)/test/unit/*.d $(fuzz)/test/fuzz/*.d \
+	$(build)/bench/parse.d
+
+.PHONY: host-clang san-tests check-san fuzz bench-parse
+
 clean:
 	$(Q)rm -rf $(build) $(objtree)/keel
 
@@ -261,6 +400,7 @@ help:
 	@echo '               allnoconfig allyesconfig      (configs/, board/<name>/)'
 	@echo 'Build:         all deps size tests clean distclean'
 	@echo 'Test:          check [TESTS="pattern..."] demo'
+	@echo 'Host (clang):  fuzz [FUZZ_TIME=s FUZZ_JOBS=n] san-tests [SANITIZE=...]; bench-parse'
 
 -include $(objs:.o=.d) $(build)/test/unit/*.d $(build)/test/probe.d
 

@@ -23,6 +23,7 @@ const struct command commands[] = {
 	{ "delete", cmd_delete, "delete a container" },
 	{ "list", cmd_list, "list containers" },
 	{ "ps", cmd_ps, "list a container's processes" },
+	{ "features", cmd_features, "print what this keel supports as JSON" },
 #ifdef CONFIG_EXEC
 	{ "exec", cmd_exec, "run a process in a running container" },
 #endif

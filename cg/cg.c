@@ -5,6 +5,7 @@
  * cgroup driver still runs containers (in its own cgroup, without limits).
  */
 #include <dirent.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <stdio.h>
@@ -224,6 +225,73 @@ static int check_host(const struct spec_resources *r, struct err *e)
 	return 0;
 }
 
+/*
+ * [{"allow": false, "access": "rwm"}], as "runc spec" writes it, denies
+ * every device, which keel does anyway: the one device list it accepts.
+ */
+static bool deny_all(const struct spec_dev_rule *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++, d++)
+		if (d->allow || d->type != 'a' || !d->access || strcmp(d->access, "rwm") ||
+		    (d->has_major && d->major != -1) || (d->has_minor && d->minor != -1))
+			return false;
+	return true;
+}
+
+/* Every field of spec_resources that no driver applies yet, by JSON path. */
+#define RES(m, kind, path) { offsetof(struct spec_resources, m), kind, path }
+enum { IS_BOOL, IS_COUNT, IS_PTR };
+static const struct {
+	unsigned short off;
+	unsigned char kind;
+	const char *path;	/* under linux.resources */
+} not_applied[] = {
+	RES(memory.has_reservation, IS_BOOL, "memory.reservation"),
+	RES(memory.has_swap, IS_BOOL, "memory.swap"),
+	RES(memory.has_kernel, IS_BOOL, "memory.kernel"),
+	RES(memory.has_kernel_tcp, IS_BOOL, "memory.kernelTCP"),
+	RES(memory.has_swappiness, IS_BOOL, "memory.swappiness"),
+	RES(memory.has_disable_oom_killer, IS_BOOL, "memory.disableOOMKiller"),
+	RES(memory.has_use_hierarchy, IS_BOOL, "memory.useHierarchy"),
+	RES(memory.has_check_before_update, IS_BOOL, "memory.checkBeforeUpdate"),
+	RES(cpu.has_shares, IS_BOOL, "cpu.shares"),
+	RES(cpu.has_quota, IS_BOOL, "cpu.quota"),
+	RES(cpu.has_burst, IS_BOOL, "cpu.burst"),
+	RES(cpu.has_period, IS_BOOL, "cpu.period"),
+	RES(cpu.has_realtime_runtime, IS_BOOL, "cpu.realtimeRuntime"),
+	RES(cpu.has_realtime_period, IS_BOOL, "cpu.realtimePeriod"),
+	RES(cpu.cpus, IS_PTR, "cpu.cpus"),
+	RES(cpu.mems, IS_PTR, "cpu.mems"),
+	RES(cpu.has_idle, IS_BOOL, "cpu.idle"),
+	RES(block_io.has_weight, IS_BOOL, "blockIO.weight"),
+	RES(block_io.has_leaf_weight, IS_BOOL, "blockIO.leafWeight"),
+	RES(block_io.n_weight_device, IS_COUNT, "blockIO.weightDevice"),
+	RES(block_io.n_throttle[SPEC_BLKIO_READ_BPS], IS_COUNT, "blockIO.throttleReadBpsDevice"),
+	RES(block_io.n_throttle[SPEC_BLKIO_WRITE_BPS], IS_COUNT, "blockIO.throttleWriteBpsDevice"),
+	RES(block_io.n_throttle[SPEC_BLKIO_READ_IOPS], IS_COUNT, "blockIO.throttleReadIOPSDevice"),
+	RES(block_io.n_throttle[SPEC_BLKIO_WRITE_IOPS], IS_COUNT, "blockIO.throttleWriteIOPSDevice"),
+	RES(n_hugepage_limits, IS_COUNT, "hugepageLimits"),
+	RES(network.has_class_id, IS_BOOL, "network.classID"),
+	RES(network.n_priorities, IS_COUNT, "network.priorities"),
+	RES(n_rdma, IS_COUNT, "rdma"),
+	RES(n_unified, IS_COUNT, "unified"),
+};
+#undef RES
+
+static bool is_set(const struct spec_resources *r, size_t i)
+{
+	const char *p = (const char *)r + not_applied[i].off;
+
+	switch (not_applied[i].kind) {
+	case IS_BOOL:
+		return *(const bool *)p;
+	case IS_COUNT:
+		return *(const size_t *)p != 0;
+	default:
+		return *(char *const *)p != NULL;
+	}
+}
+
 int cg_check(const struct spec_resources *r, struct err *e)
 {
 	if (!r)
@@ -231,6 +299,12 @@ int cg_check(const struct spec_resources *r, struct err *e)
 	if (r->other)
 		return err_set(e, ENOTSUP, "%s: not supported by this keel yet",
 			       r->first_other ? r->first_other : "linux.resources");
+	if (r->n_devices && !deny_all(r->devices, r->n_devices))
+		return err_set(e, ENOTSUP, "linux.resources.devices: not supported by this keel yet");
+	for (size_t i = 0; i < ARRAY_SIZE(not_applied); i++)
+		if (is_set(r, i))
+			return err_set(e, ENOTSUP, "linux.resources.%s: not supported by this keel yet",
+				       not_applied[i].path);
 	if (r->has_memory_limit && r->memory_limit < -1)
 		return err_set(e, EINVAL, "linux.resources.memory.limit: must be -1 or >= 0");
 	if (!wants_any(r))

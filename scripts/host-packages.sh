@@ -4,6 +4,9 @@
 set -eu
 
 pkgs="make gcc binutils file musl-tools musl-dev gperf dpkg-dev xz-utils python3-kconfiglib busybox-static"
+# clang and its runtimes (libFuzzer, ASan, UBSan): make fuzz, and the
+# sanitizer builds of the unit tests in make check.
+pkgs="$pkgs clang libclang-rt-14-dev"
 for arch in "$@"; do
 	case $arch in
 	x86_64) ;;

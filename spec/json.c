@@ -132,6 +132,62 @@ void json_keep_number_text(cJSON *root, const char *json, size_t len)
 	keep_text(root, &l);
 }
 
+int json_prescan(const char *json, size_t len, struct err *e)
+{
+	unsigned int depth = 0;
+	size_t values = 1;
+
+	for (size_t i = 0; i < len && json[i]; i++) {
+		switch (json[i]) {
+		case '"':
+			for (i++; i < len && json[i] && json[i] != '"'; i++)
+				if (json[i] == '\\')
+					i++;
+			break;
+		case '[': case '{':
+			if (++depth > SPEC_MAX_DEPTH)
+				return err_set(e, EINVAL, "nested deeper than %d levels at byte %zu",
+					       SPEC_MAX_DEPTH, i);
+			break;
+		case ']': case '}':
+			if (depth)
+				depth--;
+			break;
+		case ',':
+			/* every value but the first of a container follows a comma */
+			if (++values > SPEC_MAX_VALUES)
+				return err_set(e, EINVAL, "more than %d values at byte %zu",
+					       SPEC_MAX_VALUES, i);
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Depth is bounded by json_prescan() already, so recursion is too. */
+int json_check_sizes(struct ctx *c, const cJSON *j)
+{
+	const cJSON *it;
+	size_t n = 0, i = 0;
+	int r;
+
+	if (!cJSON_IsArray(j) && !cJSON_IsObject(j))
+		return 0;
+	cJSON_ArrayForEach(it, j)
+		if (++n > SPEC_MAX_ELEMS)
+			return fail(c, cJSON_IsArray(j) ? "more than %d elements" :
+				    "more than %d members", SPEC_MAX_ELEMS);
+	cJSON_ArrayForEach(it, j) {
+		size_t old = cJSON_IsArray(j) ? path_idx(c, i++) : path_key(c, it->string);
+
+		r = json_check_sizes(c, it);
+		if (r < 0)
+			return r;
+		path_pop(c, old);
+	}
+	return 0;
+}
+
 int get_str(struct ctx *c, const cJSON *j, char **out)
 {
 	if (!cJSON_IsString(j))
@@ -307,8 +363,8 @@ int parse_array(struct ctx *c, const cJSON *j, size_t elem_size, elem_fn fn,
 	return 0;
 }
 
-int parse_kv(struct ctx *c, const cJSON *j, size_t elem_size, kv_fn put,
-	     void **out, size_t *n)
+int parse_map(struct ctx *c, const cJSON *j, size_t elem_size, map_fn fn,
+	      void **out, size_t *n)
 {
 	const cJSON *it;
 	unsigned char *arr;
@@ -320,15 +376,95 @@ int parse_kv(struct ctx *c, const cJSON *j, size_t elem_size, kv_fn put,
 		return r;
 	arr = arena_array(c->a, (size_t)cJSON_GetArraySize(j), elem_size);
 	cJSON_ArrayForEach(it, j) {
-		if (!cJSON_IsString(it)) {
-			path_key(c, it->string);
-			return fail(c, "must be a string");
-		}
-		put(arr, i++, arena_strdup(c->a, it->string),
-		    arena_strdup(c->a, it->valuestring));
+		size_t old = path_key(c, it->string);
+
+		r = fn(c, it->string, it, arr + i * elem_size);
+		if (r < 0)
+			return r;
+		path_pop(c, old);
+		i++;
 	}
 	*out = arr;
 	*n = i;
+	return 0;
+}
+
+static int kv_elem(struct ctx *c, const char *key, const cJSON *j, void *elem)
+{
+	struct spec_kv *kv = elem;
+
+	kv->key = arena_strdup(c->a, key);
+	return get_str(c, j, &kv->value);
+}
+
+int parse_kv(struct ctx *c, const cJSON *j, struct spec_kv **out, size_t *n)
+{
+	return parse_map(c, j, sizeof(**out), kv_elem, (void **)out, n);
+}
+
+/* A cpu number: digits, below 2^22 (the kernel's NR_CPUS limit); else -1. */
+static long cpu_num(const char **s)
+{
+	long n = 0;
+
+	if (**s < '0' || **s > '9')
+		return -1;
+	for (; **s >= '0' && **s <= '9'; (*s)++)
+		if ((n = n * 10 + (**s - '0')) >= 1L << 22)
+			return -1;
+	return n;
+}
+
+/* "N" or "N-M" (N <= M), comma separated, as the kernel's list format. */
+bool is_cpu_list(const char *s)
+{
+	while (*s) {
+		long a = cpu_num(&s), b = a;
+
+		if (*s == '-') {
+			s++;
+			b = cpu_num(&s);
+		}
+		if (a < 0 || b < a)
+			return false;
+		if (*s == ',' && s[1])
+			s++;
+		else if (*s)
+			return false;
+	}
+	return true;
+}
+
+static int get_enum(struct ctx *c, const cJSON *j, const struct field *f, unsigned long *v)
+{
+	const struct name_val *nv;
+
+	if (!cJSON_IsString(j))
+		return fail(c, "must be a string");
+	nv = name_find(f->names->v, f->names->n, j->valuestring);
+	if (!nv)
+		return fail(c, "unknown %s \"%s\"", f->names->what, j->valuestring);
+	*v = nv->val;
+	return 0;
+}
+
+static int get_flags(struct ctx *c, const cJSON *j, const struct field *f, uint64_t *out)
+{
+	const cJSON *it;
+	size_t i = 0;
+
+	if (!cJSON_IsArray(j))
+		return fail(c, "must be an array of strings");
+	cJSON_ArrayForEach(it, j) {
+		size_t old = path_idx(c, i++);
+		unsigned long v;
+		int r = get_enum(c, it, f, &v);
+
+		if (r < 0)
+			return r;
+		*out |= v;
+		path_pop(c, old);
+	}
 	return 0;
 }
 
@@ -342,9 +478,33 @@ static void store_int(void *p, size_t size, int64_t v)
 	}
 }
 
+static int get_cpus(struct ctx *c, const cJSON *j, char **out)
+{
+	int r = get_str(c, j, out);
+
+	if (r == 0 && !is_cpu_list(*out))
+		return fail(c, "must be a cpu list like \"0-3,7\"");
+	return r;
+}
+
+static const struct {
+	int64_t min, max;
+} ranges[R_COUNT] = {
+	[R_U32] = { 0, UINT32_MAX },		[R_ID] = { 0, UINT32_MAX - 1 },
+	[R_S64] = { INT64_MIN, INT64_MAX },	[R_LIMIT] = { -1, INT64_MAX },
+	[R_DEV_ANY] = { -1, UINT32_MAX },	[R_U16] = { 0, UINT16_MAX },
+	[R_UMASK] = { 0, 0777 },		[R_MODE] = { 0, 07777 },
+	[R_OOM] = { -1000, 1000 },		[R_NICE] = { -20, 19 },
+	[R_RTPRIO] = { 0, 99 },			[R_IOPRIO] = { 0, 7 },
+	[R_ARGIDX] = { 0, 5 },			[R_NSEC] = { 0, 999999999 },
+	[R_PERCENT] = { 0, 100 },		[R_BIT] = { 0, 1 },
+	[R_TIMEOUT] = { 1, INT32_MAX },
+};
+
 static int parse_field(struct ctx *c, const cJSON *j, void *base, const struct field *f)
 {
 	void *p = (char *)base + f->off;
+	unsigned long u;
 	int64_t v;
 	int r;
 
@@ -356,10 +516,18 @@ static int parse_field(struct ctx *c, const cJSON *j, void *base, const struct f
 	case F_STRV:	return get_strv(c, j, 0, p);
 	case F_ARGV:	return get_strv(c, j, STRV_NONEMPTY, p);
 	case F_PATHV:	return get_strv(c, j, STRV_ABSPATH, p);
-	case F_PRESENT:	*(bool *)p = true; return 0;
+	case F_FLAGS:	return get_flags(c, j, f, p);
+	case F_CPUS:	return get_cpus(c, j, p);
 	case F_FUNC:	return f->fn(c, j, base);
+	case F_ENUM:
+		r = get_enum(c, j, f, &u);
+		if (r == 0)
+			store_int(p, f->size, (int64_t)u);
+		return r;
 	case F_INT:
-		r = get_int(c, j, f->min, f->max, &v);
+		if (!f->range || f->range >= R_COUNT)
+			return fail(c, "internal: no range");
+		r = get_int(c, j, ranges[f->range].min, ranges[f->range].max, &v);
 		if (r == 0)
 			store_int(p, f->size, v);
 		return r;

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* config.json "linux": namespaces, id mappings, devices, resources, paths. */
+/*
+ * config.json "linux": namespaces, id mappings, devices, paths, and the
+ * runtime-spec 1.2 sections (timeOffsets, personality, intelRdt,
+ * netDevices).  resources.c has linux.resources, seccomp.c linux.seccomp.
+ */
 #include <stdint.h>
 #include <string.h>
 
@@ -66,29 +70,22 @@ static int gid_maps(struct ctx *c, const cJSON *j, void *base)
 	return parse_idmaps(c, j, &l->gid_mappings, &l->n_gid_mappings);
 }
 
-static int device_type(struct ctx *c, const cJSON *j, void *base)
-{
-	struct spec_device *d = base;
-
-	if (!cJSON_IsString(j))
-		return fail(c, "must be a string");
-	if (strlen(j->valuestring) != 1 || !strchr("cbup", j->valuestring[0]))
-		return fail(c, "unknown device type \"%s\"", j->valuestring);
-	d->type = j->valuestring[0];
-	return 0;
-}
+static const struct name_val device_types[] = {
+	{ "c", 'c' }, { "b", 'b' }, { "u", 'u' }, { "p", 'p' },
+};
 
 static const struct field device_fields[] = {
 	FIELD(struct spec_device, "path", F_ABSPATH, path, .req = true),
-	FIELD_FN("type", device_type, .req = true),
-	FIELD(struct spec_device, "major", F_INT, major, .max = UINT32_MAX),
-	FIELD(struct spec_device, "minor", F_INT, minor, .max = UINT32_MAX),
+	FIELD_ENUM(struct spec_device, "type", F_ENUM, type, device_types, "device type",
+		   .req = true),
+	FIELD(struct spec_device, "major", F_INT, major, .range = R_U32),
+	FIELD(struct spec_device, "minor", F_INT, minor, .range = R_U32),
 	FIELD(struct spec_device, "fileMode", F_INT, file_mode,
-	      .has = HAS(struct spec_device, has_file_mode), .max = 07777),
+	      .has = HAS(struct spec_device, has_file_mode), .range = R_MODE),
 	FIELD(struct spec_device, "uid", F_INT, uid,
-	      .has = HAS(struct spec_device, has_uid), .max = UINT32_MAX - 1),
+	      .has = HAS(struct spec_device, has_uid), .range = R_ID),
 	FIELD(struct spec_device, "gid", F_INT, gid,
-	      .has = HAS(struct spec_device, has_gid), .max = UINT32_MAX - 1),
+	      .has = HAS(struct spec_device, has_gid), .range = R_ID),
 };
 
 static int require(struct ctx *c, const cJSON *j, const char *key)
@@ -120,20 +117,11 @@ static int parse_devices(struct ctx *c, const cJSON *j, void *base)
 			   (void **)&l->devices, &l->n_devices);
 }
 
-static void put_sysctl(void *arr, size_t i, char *key, char *value)
-{
-	struct spec_sysctl *s = arr;
-
-	s[i].key = key;
-	s[i].value = value;
-}
-
 static int parse_sysctl(struct ctx *c, const cJSON *j, void *base)
 {
 	struct spec_linux *l = base;
 
-	return parse_kv(c, j, sizeof(*l->sysctl), put_sysctl,
-			(void **)&l->sysctl, &l->n_sysctl);
+	return parse_kv(c, j, &l->sysctl, &l->n_sysctl);
 }
 
 static int parse_propagation(struct ctx *c, const cJSON *j, void *base)
@@ -150,125 +138,151 @@ static int parse_propagation(struct ctx *c, const cJSON *j, void *base)
 	return 0;
 }
 
-/* Remember the first resource keel cannot apply yet; cg/ refuses it. */
-static void other(struct ctx *c, struct spec_resources *res, const char *key)
+static const struct field offset_fields[] = {
+	FIELD(struct spec_time_offset, "secs", F_INT, secs,
+	      .has = HAS(struct spec_time_offset, has_secs), .range = R_S64),
+	FIELD(struct spec_time_offset, "nanosecs", F_INT, nanosecs,
+	      .has = HAS(struct spec_time_offset, has_nanosecs), .range = R_NSEC),
+};
+
+/* time_namespaces(7): only these two clocks can be shifted. */
+static int parse_time_offsets(struct ctx *c, const cJSON *j, void *base)
 {
-	size_t old;
-
-	if (res->other)
-		return;
-	old = path_key(c, key);
-	res->other = true;
-	res->first_other = arena_strdup(c->a, c->path);
-	path_pop(c, old);
-}
-
-static bool is_null_or(const cJSON *j, bool (*ok)(const cJSON *))
-{
-	return !j || cJSON_IsNull(j) || ok(j);
-}
-
-static bool is_a(const cJSON *j)
-{
-	return cJSON_IsString(j) && !strcmp(j->valuestring, "a");
-}
-
-static bool is_minus_one(const cJSON *j)
-{
-	return cJSON_IsNumber(j) && j->valuedouble == -1;
-}
-
-/*
- * [{"allow": false, "access": "rwm"}], as "runc spec" writes it, denies
- * every device, which keel does anyway: not a resource to refuse.
- */
-static bool is_deny_all(const cJSON *j)
-{
-	const cJSON *it;
-
-	if (!cJSON_IsArray(j))
-		return false;
-	cJSON_ArrayForEach(it, j) {
-		const cJSON *access = cJSON_GetObjectItemCaseSensitive(it, "access");
-
-		if (!cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(it, "allow")) ||
-		    !cJSON_IsString(access) || strcmp(access->valuestring, "rwm") ||
-		    !is_null_or(cJSON_GetObjectItemCaseSensitive(it, "type"), is_a) ||
-		    !is_null_or(cJSON_GetObjectItemCaseSensitive(it, "major"), is_minus_one) ||
-		    !is_null_or(cJSON_GetObjectItemCaseSensitive(it, "minor"), is_minus_one))
-			return false;
-	}
-	return true;
-}
-
-/* memory.limit or pids.limit; any sibling is "other". */
-static int parse_limit(struct ctx *c, const cJSON *j, struct spec_resources *res,
-		       bool *has, int64_t *limit)
-{
+	struct spec_time_offsets *t = &((struct spec_linux *)base)->time_offsets;
 	const cJSON *it;
 	int r = get_object(c, j);
 
 	if (r < 0)
 		return r;
 	cJSON_ArrayForEach(it, j) {
+		bool boot = !strcmp(it->string, "boottime");
 		size_t old;
 
 		if (cJSON_IsNull(it))
 			continue;
-		if (strcmp(it->string, "limit")) {
-			other(c, res, it->string);
-			continue;
-		}
-		old = path_key(c, "limit");
-		r = get_int(c, it, -1, INT64_MAX, limit);
+		old = path_key(c, it->string);
+		if (!boot && strcmp(it->string, "monotonic"))
+			return fail(c, "unknown clock (boottime or monotonic)");
+		r = parse_fields(c, it, boot ? &t->boottime : &t->monotonic,
+				 offset_fields, ARRAY_SIZE(offset_fields));
 		if (r < 0)
 			return r;
-		*has = true;
+		*(boot ? &t->has_boottime : &t->has_monotonic) = true;
 		path_pop(c, old);
 	}
 	return 0;
 }
 
-static int resource(struct ctx *c, const cJSON *it, struct spec_resources *res)
+/* "Currently no flag values are supported." */
+static int personality_flags(struct ctx *c, const cJSON *j, void *base)
 {
-	const char *k = it->string;
-	bool mem = !strcmp(k, "memory");
-	size_t old;
-	int r;
+	struct spec_personality *p = base;
+	int r = get_strv(c, j, 0, &p->flags);
 
-	if (!mem && strcmp(k, "pids")) {
-		if (strcmp(k, "devices") || !is_deny_all(it))
-			other(c, res, k);
-		return 0;
+	if (r == 0 && p->flags[0]) {
+		path_idx(c, 0);
+		return fail(c, "unknown flag \"%s\"", p->flags[0]);
 	}
-	old = path_key(c, k);
-	if (mem)
-		r = parse_limit(c, it, res, &res->has_memory_limit, &res->memory_limit);
-	else
-		r = parse_limit(c, it, res, &res->has_pids_limit, &res->pids_limit);
-	if (r == 0)
-		path_pop(c, old);
 	return r;
 }
 
-static int parse_resources(struct ctx *c, const cJSON *j, void *base)
+static const struct field personality_fields[] = {
+	FIELD_ENUM(struct spec_personality, "domain", F_ENUM, domain, spec_personalities,
+		   "domain", .req = true),
+	FIELD_FN("flags", personality_flags),
+};
+
+static int parse_personality(struct ctx *c, const cJSON *j, void *base)
 {
 	struct spec_linux *l = base;
-	struct spec_resources *res = arena_alloc(c->a, sizeof(*res));
-	const cJSON *it;
-	int r = get_object(c, j);
 
-	if (r < 0)
-		return r;
-	cJSON_ArrayForEach(it, j) {
-		if (cJSON_IsNull(it))
-			continue;
-		r = resource(c, it, res);
-		if (r < 0)
-			return r;
-	}
-	l->resources = res;
-	return 0;
+	return parse_fields(c, j, &l->personality, personality_fields,
+			    ARRAY_SIZE(personality_fields));
+}
+
+/* closID names a directory under /sys/fs/resctrl: one path component. */
+static int clos_id(struct ctx *c, const cJSON *j, void *base)
+{
+	struct spec_intel_rdt *rdt = base;
+	int r = get_str(c, j, &rdt->clos_id);
+
+	if (r == 0 && (!*rdt->clos_id || strchr(rdt->clos_id, '/') ||
+		       !strcmp(rdt->clos_id, ".") || !strcmp(rdt->clos_id, "..")))
+		return fail(c, "must be a directory name");
+	return r;
+}
+
+/* "The value MUST start with MB: and MUST NOT contain newlines." */
+static int mem_bw_schema(struct ctx *c, const cJSON *j, void *base)
+{
+	struct spec_intel_rdt *rdt = base;
+	int r = get_str(c, j, &rdt->mem_bw_schema);
+
+	if (r == 0 && (strncmp(rdt->mem_bw_schema, "MB:", 3) || strchr(rdt->mem_bw_schema, '\n')))
+		return fail(c, "must be one line starting with \"MB:\"");
+	return r;
+}
+
+static const struct field rdt_fields[] = {
+	FIELD_FN("closID", clos_id),
+	FIELD(struct spec_intel_rdt, "l3CacheSchema", F_STR, l3_cache_schema),
+	FIELD_FN("memBwSchema", mem_bw_schema),
+	FIELD(struct spec_intel_rdt, "schemata", F_STR, schemata),
+	FIELD(struct spec_intel_rdt, "enableMonitoring", F_BOOL, enable_monitoring),
+	FIELD(struct spec_intel_rdt, "enableCMT", F_BOOL, enable_cmt),
+	FIELD(struct spec_intel_rdt, "enableMBM", F_BOOL, enable_mbm),
+};
+
+static int parse_intel_rdt(struct ctx *c, const cJSON *j, void *base)
+{
+	struct spec_linux *l = base;
+
+	return parse_fields(c, j, &l->intel_rdt, rdt_fields, ARRAY_SIZE(rdt_fields));
+}
+
+/* The kernel's dev_valid_name(): 1..15 bytes, no '/', ':' or blank, not . or .. */
+static bool ifname_ok(const char *n)
+{
+	size_t len = strlen(n);
+
+	if (!len || len >= 16 || !strcmp(n, ".") || !strcmp(n, ".."))
+		return false;
+	for (; *n; n++)
+		if (*n == '/' || *n == ':' || *n == ' ' || (*n >= '\t' && *n <= '\r'))
+			return false;
+	return true;
+}
+
+static int netdev_name(struct ctx *c, const cJSON *j, void *base)
+{
+	struct spec_net_device *d = base;
+	int r = get_str(c, j, &d->name);
+
+	if (r == 0 && !ifname_ok(d->name))
+		return fail(c, "not a valid interface name");
+	return r;
+}
+
+static const struct field netdev_fields[] = {
+	FIELD_FN("name", netdev_name),
+};
+
+static int netdev_elem(struct ctx *c, const char *key, const cJSON *j, void *elem)
+{
+	struct spec_net_device *d = elem;
+
+	if (!ifname_ok(key))
+		return fail(c, "not a valid interface name");
+	d->host_name = arena_strdup(c->a, key);
+	return parse_fields(c, j, elem, netdev_fields, ARRAY_SIZE(netdev_fields));
+}
+
+static int parse_net_devices(struct ctx *c, const cJSON *j, void *base)
+{
+	struct spec_linux *l = base;
+
+	return parse_map(c, j, sizeof(*l->net_devices), netdev_elem,
+			 (void **)&l->net_devices, &l->n_net_devices);
 }
 
 static const struct field linux_fields[] = {
@@ -284,10 +298,11 @@ static const struct field linux_fields[] = {
 	FIELD(struct spec_linux, "readonlyPaths", F_PATHV, readonly_paths),
 	FIELD_FN("sysctl", parse_sysctl),
 	FIELD(struct spec_linux, "mountLabel", F_STR, mount_label),
-	FIELD(struct spec_linux, "personality", F_PRESENT, has_personality),
-	FIELD(struct spec_linux, "timeOffsets", F_PRESENT, has_time_offsets),
-	FIELD(struct spec_linux, "intelRdt", F_PRESENT, has_intel_rdt),
-	FIELD(struct spec_linux, "netDevices", F_PRESENT, has_net_devices),
+	FIELD_FN("personality", parse_personality, .has = HAS(struct spec_linux, has_personality)),
+	FIELD_FN("timeOffsets", parse_time_offsets,
+		 .has = HAS(struct spec_linux, has_time_offsets)),
+	FIELD_FN("intelRdt", parse_intel_rdt, .has = HAS(struct spec_linux, has_intel_rdt)),
+	FIELD_FN("netDevices", parse_net_devices, .has = HAS(struct spec_linux, has_net_devices)),
 };
 
 int parse_linux(struct ctx *c, const cJSON *j, void *base)

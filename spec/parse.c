@@ -4,9 +4,12 @@
  * that span several sections.  process.c, linux.c and seccomp.c do the
  * rest; all of them fill one arena.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
@@ -14,8 +17,71 @@
 
 typedef __typeof__(((struct spec *)0)->root) spec_root;
 
+/* A number without leading zeros; returns the end, or NULL. */
+static const char *semver_num(const char *s)
+{
+	if (*s == '0')
+		return s + 1;
+	if (*s < '1' || *s > '9')
+		return NULL;
+	return s + strspn(s, "0123456789");
+}
+
+/* Dot-separated non-empty [0-9A-Za-z-] identifiers up to the end or stop. */
+static const char *semver_ids(const char *s, char stop)
+{
+	static const char id_chars[] = "0123456789abcdefghijklmnopqrstuvwxyz"
+				       "ABCDEFGHIJKLMNOPQRSTUVWXYZ-";
+
+	for (;;) {
+		size_t n = strspn(s, id_chars);
+
+		if (!n)
+			return NULL;
+		s += n;
+		if (*s != '.')
+			return !*s || *s == stop ? s : NULL;
+		s++;
+	}
+}
+
+/* SemVer 2.0.0: MAJOR.MINOR.PATCH[-prerelease][+build] */
+static bool is_semver(const char *s)
+{
+	for (int i = 0; i < 3; i++) {
+		s = semver_num(s);
+		if (!s || (i < 2 && *s++ != '.'))
+			return false;
+	}
+	if (*s == '-')
+		s = semver_ids(s + 1, '+');
+	if (s && *s == '+')
+		s = semver_ids(s + 1, '\0');
+	return s && !*s;
+}
+
+static int oci_version(struct ctx *c, const cJSON *j, void *base)
+{
+	struct spec *s = base;
+	int r = get_str(c, j, &s->oci_version);
+
+	if (r == 0 && !is_semver(s->oci_version))
+		return fail(c, "must be a SemVer 2.0.0 version like \"1.2.0\"");
+	return r;
+}
+
+static int root_path(struct ctx *c, const cJSON *j, void *base)
+{
+	spec_root *root = base;
+	int r = get_str(c, j, &root->path);
+
+	if (r == 0 && !*root->path)
+		return fail(c, "must not be empty");
+	return r;
+}
+
 static const struct field root_fields[] = {
-	FIELD(spec_root, "path", F_STR, path, .req = true),
+	FIELD_FN("path", root_path, .req = true),
 	FIELD(spec_root, "readonly", F_BOOL, readonly),
 };
 
@@ -30,11 +96,11 @@ static int parse_idmap(struct ctx *c, const cJSON *j, void *elem)
 {
 	static const struct field f[] = {
 		FIELD(struct spec_idmap, "containerID", F_INT, container_id,
-		      .req = true, .max = UINT32_MAX),
+		      .req = true, .range = R_U32),
 		FIELD(struct spec_idmap, "hostID", F_INT, host_id,
-		      .req = true, .max = UINT32_MAX),
+		      .req = true, .range = R_U32),
 		FIELD(struct spec_idmap, "size", F_INT, size,
-		      .req = true, .max = UINT32_MAX),
+		      .req = true, .range = R_U32),
 	};
 
 	return parse_fields(c, j, elem, f, ARRAY_SIZE(f));
@@ -134,7 +200,7 @@ static const struct field hook_fields[] = {
 	FIELD(struct spec_hook, "args", F_STRV, args),
 	FIELD(struct spec_hook, "env", F_STRV, env),
 	FIELD(struct spec_hook, "timeout", F_INT, timeout,
-	      .has = HAS(struct spec_hook, has_timeout), .min = 1, .max = INT32_MAX),
+	      .has = HAS(struct spec_hook, has_timeout), .range = R_TIMEOUT),
 };
 
 static int parse_hook(struct ctx *c, const cJSON *j, void *elem)
@@ -164,24 +230,20 @@ static int parse_hooks(struct ctx *c, const cJSON *j, void *base)
 	return r;
 }
 
-static void put_annotation(void *arr, size_t i, char *key, char *value)
-{
-	struct spec_annotation *a = arr;
-
-	a[i].key = key;
-	a[i].value = value;
-}
-
 static int parse_annotations(struct ctx *c, const cJSON *j, void *base)
 {
 	struct spec *s = base;
+	int r = parse_kv(c, j, &s->annotations, &s->n_annotations);
 
-	return parse_kv(c, j, sizeof(*s->annotations), put_annotation,
-			(void **)&s->annotations, &s->n_annotations);
+	/* "Keys MUST be non-empty strings." */
+	for (size_t i = 0; r == 0 && i < s->n_annotations; i++)
+		if (!s->annotations[i].key[0])
+			return fail(c, "keys must not be empty");
+	return r;
 }
 
 static const struct field spec_fields[] = {
-	FIELD(struct spec, "ociVersion", F_STR, oci_version, .req = true),
+	FIELD_FN("ociVersion", oci_version, .req = true),
 	/* Optional for other platforms, REQUIRED on Linux. */
 	FIELD_FN("root", parse_root, .req = true),
 	FIELD_FN("mounts", parse_mounts),
@@ -219,18 +281,21 @@ static int check_userns(struct ctx *c, const struct spec *s)
 	return 0;
 }
 
+/* Devices move into a network namespace of the container's own. */
+static int check_netdevices(struct ctx *c, const struct spec *s)
+{
+	if (s->linux.has_net_devices && !spec_ns_find(s, SPEC_NS_NETWORK))
+		return err_set(c->e, EINVAL, "linux.netDevices: requires a network namespace");
+	return 0;
+}
+
 static int parse_spec(struct ctx *c, const cJSON *root, struct spec *s)
 {
-	int r;
-
 	if (!cJSON_IsObject(root))
 		return err_set(c->e, EINVAL, "not a JSON object");
-	r = parse_fields(c, root, s, spec_fields, ARRAY_SIZE(spec_fields));
-	if (r == 0)
-		r = check_uts(c, s);
-	if (r == 0)
-		r = check_userns(c, s);
-	return r;
+	return json_check_sizes(c, root) ?:
+	       parse_fields(c, root, s, spec_fields, ARRAY_SIZE(spec_fields)) ?:
+	       check_uts(c, s) ?: check_userns(c, s) ?: check_netdevices(c, s);
 }
 
 /*
@@ -251,6 +316,12 @@ static bool parse_json(const char *json, size_t len, cJSON **root, struct err *e
 	const char *end = NULL;
 	size_t bad;
 
+	if (len > SPEC_MAX_SIZE) {
+		err_set(e, EFBIG, "larger than %u bytes", SPEC_MAX_SIZE);
+		return false;
+	}
+	if (json_prescan(json, len, e) < 0)
+		return false;
 	json_init();
 	*root = cJSON_ParseWithLengthOpts(json, len, &end, false);
 	if (!*root) {
@@ -287,6 +358,31 @@ struct spec *spec_parse(const char *json, size_t len, struct err *e)
 	return s;
 }
 
+int spec_read(const char *path, char **json, size_t *len, struct err *e)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_free_ char *buf = NULL;
+	struct stat st;
+	ssize_t n;
+
+	if (fd < 0)
+		return err_sys(e, errno, "open %s", path);
+	/* Refuse early what stat already knows; the read bound covers the rest
+	 * (a file growing meanwhile, a fifo, /proc). */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > SPEC_MAX_SIZE)
+		return err_set(e, EFBIG, "larger than %u bytes", SPEC_MAX_SIZE);
+	buf = xmalloc(SPEC_MAX_SIZE + 2);
+	n = read_all(fd, buf, SPEC_MAX_SIZE + 1);
+	if (n < 0)
+		return err_sys(e, errno, "read %s", path);
+	if (n > SPEC_MAX_SIZE)
+		return err_set(e, EFBIG, "larger than %u bytes", SPEC_MAX_SIZE);
+	buf[n] = '\0';
+	*json = xrealloc(steal_ptr(&buf), (size_t)n + 1);
+	*len = (size_t)n;
+	return 0;
+}
+
 struct spec *spec_load(const char *bundle, struct err *e)
 {
 	_cleanup_free_ char *path = xasprintf("%s/config.json", bundle);
@@ -294,7 +390,7 @@ struct spec *spec_load(const char *bundle, struct err *e)
 	struct spec *s;
 	size_t len;
 
-	if (read_file(path, &buf, &len, e) < 0) {
+	if (spec_read(path, &buf, &len, e) < 0) {
 		err_wrap(e, "config.json");
 		return NULL;
 	}

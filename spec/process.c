@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* config.json "process": what init becomes just before execve. */
 #include <stdint.h>
+#include <string.h>
 
 #include "lib/util.h"
 #include "spec/spec-internal.h"
@@ -27,10 +28,10 @@ static int parse_gids(struct ctx *c, const cJSON *j, void *base)
 }
 
 static const struct field user_fields[] = {
-	FIELD(struct spec_user, "uid", F_INT, uid, .req = true, .max = ID_MAX),
-	FIELD(struct spec_user, "gid", F_INT, gid, .req = true, .max = ID_MAX),
+	FIELD(struct spec_user, "uid", F_INT, uid, .req = true, .range = R_ID),
+	FIELD(struct spec_user, "gid", F_INT, gid, .req = true, .range = R_ID),
 	FIELD(struct spec_user, "umask", F_INT, umask,
-	      .has = HAS(struct spec_user, has_umask), .max = 0777),
+	      .has = HAS(struct spec_user, has_umask), .range = R_UMASK),
 	FIELD_FN("additionalGids", parse_gids),
 };
 
@@ -43,9 +44,9 @@ static int parse_user(struct ctx *c, const cJSON *j, void *base)
 
 static const struct field console_fields[] = {
 	FIELD(struct spec_process, "height", F_INT, console_height,
-	      .req = true, .max = UINT32_MAX),
+	      .req = true, .range = R_U32),
 	FIELD(struct spec_process, "width", F_INT, console_width,
-	      .req = true, .max = UINT32_MAX),
+	      .req = true, .range = R_U32),
 };
 
 static int parse_console(struct ctx *c, const cJSON *j, void *base)
@@ -166,13 +167,77 @@ static int parse_rlimits(struct ctx *c, const cJSON *j, void *base)
 	return r;
 }
 
+/* environ(7): NAME=value, and a name is never empty. */
+static int parse_env(struct ctx *c, const cJSON *j, void *base)
+{
+	struct spec_process *p = base;
+	int r = get_strv(c, j, 0, &p->env);
+
+	for (size_t i = 0; r == 0 && p->env[i]; i++) {
+		if (p->env[i][0] == '=' || !strchr(p->env[i], '=')) {
+			path_idx(c, i);
+			return fail(c, "must be NAME=value");
+		}
+	}
+	return r;
+}
+
+static const struct field sched_fields[] = {
+	FIELD_ENUM(struct spec_scheduler, "policy", F_ENUM, policy, spec_sched_policies,
+		   "policy", .req = true),
+	FIELD(struct spec_scheduler, "nice", F_INT, nice,
+	      .has = HAS(struct spec_scheduler, has_nice), .range = R_NICE),
+	FIELD(struct spec_scheduler, "priority", F_INT, priority,
+	      .has = HAS(struct spec_scheduler, has_priority), .range = R_RTPRIO),
+	FIELD_ENUM(struct spec_scheduler, "flags", F_FLAGS, flags, spec_sched_flags, "flag"),
+	FIELD(struct spec_scheduler, "runtime", F_U64, runtime,
+	      .has = HAS(struct spec_scheduler, has_runtime)),
+	FIELD(struct spec_scheduler, "deadline", F_U64, deadline,
+	      .has = HAS(struct spec_scheduler, has_deadline)),
+	FIELD(struct spec_scheduler, "period", F_U64, period,
+	      .has = HAS(struct spec_scheduler, has_period)),
+};
+
+static int parse_scheduler(struct ctx *c, const cJSON *j, void *base)
+{
+	struct spec_process *p = base;
+
+	return parse_fields(c, j, &p->scheduler, sched_fields, ARRAY_SIZE(sched_fields));
+}
+
+static const struct field ioprio_fields[] = {
+	FIELD_ENUM(struct spec_io_priority, "class", F_ENUM, io_class, spec_ioprio_classes,
+		   "class", .req = true),
+	FIELD(struct spec_io_priority, "priority", F_INT, priority, .range = R_IOPRIO),
+};
+
+static int parse_io_priority(struct ctx *c, const cJSON *j, void *base)
+{
+	struct spec_process *p = base;
+
+	return parse_fields(c, j, &p->io_priority, ioprio_fields, ARRAY_SIZE(ioprio_fields));
+}
+
+static const struct field affinity_fields[] = {
+	FIELD(struct spec_cpu_affinity, "initial", F_CPUS, initial),
+	FIELD(struct spec_cpu_affinity, "final", F_CPUS, final),
+};
+
+static int parse_affinity(struct ctx *c, const cJSON *j, void *base)
+{
+	struct spec_process *p = base;
+
+	return parse_fields(c, j, &p->exec_cpu_affinity, affinity_fields,
+			    ARRAY_SIZE(affinity_fields));
+}
+
 static const struct field process_fields[] = {
 	FIELD(struct spec_process, "terminal", F_BOOL, terminal),
 	FIELD_FN("consoleSize", parse_console,
 		 .has = HAS(struct spec_process, has_console_size)),
 	FIELD_FN("user", parse_user, .req = true),
 	FIELD(struct spec_process, "args", F_ARGV, args, .req = true),
-	FIELD(struct spec_process, "env", F_STRV, env),
+	FIELD_FN("env", parse_env),
 	FIELD(struct spec_process, "cwd", F_ABSPATH, cwd, .req = true),
 	FIELD_FN("capabilities", parse_caps, .has = HAS(struct spec_process, has_caps)),
 	FIELD_FN("rlimits", parse_rlimits),
@@ -181,10 +246,12 @@ static const struct field process_fields[] = {
 	FIELD(struct spec_process, "selinuxLabel", F_STR, selinux_label),
 	FIELD(struct spec_process, "oomScoreAdj", F_INT, oom_score_adj,
 	      .has = HAS(struct spec_process, has_oom_score_adj),
-	      .min = -1000, .max = 1000),
-	FIELD(struct spec_process, "scheduler", F_PRESENT, has_scheduler),
-	FIELD(struct spec_process, "ioPriority", F_PRESENT, has_io_priority),
-	FIELD(struct spec_process, "execCPUAffinity", F_PRESENT, has_exec_cpu_affinity),
+	      .range = R_OOM),
+	FIELD_FN("scheduler", parse_scheduler, .has = HAS(struct spec_process, has_scheduler)),
+	FIELD_FN("ioPriority", parse_io_priority,
+		 .has = HAS(struct spec_process, has_io_priority)),
+	FIELD_FN("execCPUAffinity", parse_affinity,
+		 .has = HAS(struct spec_process, has_exec_cpu_affinity)),
 };
 
 int parse_process(struct ctx *c, const cJSON *j, void *base)

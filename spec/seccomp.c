@@ -47,7 +47,7 @@ static int arg_op(struct ctx *c, const cJSON *j, void *base)
 
 static const struct field arg_fields[] = {
 	/* A syscall has at most six arguments. */
-	FIELD(struct spec_sc_arg, "index", F_INT, index, .req = true, .max = 5),
+	FIELD(struct spec_sc_arg, "index", F_INT, index, .req = true, .range = R_ARGIDX),
 	FIELD(struct spec_sc_arg, "value", F_U64, value, .req = true),
 	FIELD(struct spec_sc_arg, "valueTwo", F_U64, value_two),
 	FIELD_FN("op", arg_op, .req = true),
@@ -69,13 +69,25 @@ static const struct field rule_fields[] = {
 	FIELD(struct spec_sc_rule, "names", F_ARGV, names, .req = true),
 	FIELD_FN("action", rule_action, .req = true),
 	FIELD(struct spec_sc_rule, "errnoRet", F_INT, errno_ret,
-	      .has = HAS(struct spec_sc_rule, has_errno_ret), .max = UINT32_MAX),
+	      .has = HAS(struct spec_sc_rule, has_errno_ret), .range = R_U32),
 	FIELD_FN("args", rule_args),
 };
 
+/* "When the action doesn't support an errno, the runtime MUST ... fail." */
+static int check_errno_ret(struct ctx *c, bool has, enum spec_sc_action a, const char *key)
+{
+	if (!has || a == SPEC_SC_ERRNO || a == SPEC_SC_TRACE)
+		return 0;
+	path_key(c, key);
+	return fail(c, "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno");
+}
+
 static int parse_rule(struct ctx *c, const cJSON *j, void *elem)
 {
-	return parse_fields(c, j, elem, rule_fields, ARRAY_SIZE(rule_fields));
+	struct spec_sc_rule *r = elem;
+
+	return parse_fields(c, j, elem, rule_fields, ARRAY_SIZE(rule_fields)) ?:
+	       check_errno_ret(c, r->has_errno_ret, r->action, "errnoRet");
 }
 
 static int parse_rules(struct ctx *c, const cJSON *j, void *base)
@@ -118,7 +130,7 @@ static int parse_flags(struct ctx *c, const cJSON *j, void *base)
 static const struct field seccomp_fields[] = {
 	FIELD_FN("defaultAction", default_action, .req = true),
 	FIELD(struct spec_seccomp, "defaultErrnoRet", F_INT, default_errno_ret,
-	      .has = HAS(struct spec_seccomp, has_default_errno_ret), .max = UINT32_MAX),
+	      .has = HAS(struct spec_seccomp, has_default_errno_ret), .range = R_U32),
 	FIELD_FN("architectures", parse_arches),
 	FIELD_FN("flags", parse_flags),
 	FIELD(struct spec_seccomp, "listenerPath", F_STR, listener_path),
@@ -147,9 +159,15 @@ int parse_seccomp(struct ctx *c, const cJSON *j, void *base)
 		l->seccomp = s;
 		return 0;
 	}
-	r = parse_fields(c, j, s, seccomp_fields, ARRAY_SIZE(seccomp_fields));
+	r = parse_fields(c, j, s, seccomp_fields, ARRAY_SIZE(seccomp_fields)) ?:
+	    check_errno_ret(c, s->has_default_errno_ret, s->default_action, "defaultErrnoRet");
 	if (r < 0)
 		return r;
+	/* "This field MUST NOT be set if listenerPath is not set." */
+	if (s->listener_metadata && !s->listener_path) {
+		path_key(c, "listenerMetadata");
+		return fail(c, "requires listenerPath");
+	}
 	/* The notify fd goes to a listener: without one the filter would
 	 * block the container on its first notified syscall. */
 	if (uses_notify(s) && !s->listener_path) {

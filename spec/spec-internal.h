@@ -15,6 +15,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/err.h"
+#include "lib/util.h"
 #include "spec/spec.h"
 
 static inline void json_deletep(cJSON **j)
@@ -33,6 +34,11 @@ void arena_free(struct arena *a);
 void *arena_alloc(struct arena *a, size_t n);
 void *arena_array(struct arena *a, size_t n, size_t size);
 char *arena_strdup(struct arena *a, const char *s);
+
+struct name_val {
+	const char *name;
+	unsigned long val;
+};
 
 /* json.c: context and JSON path */
 #define SPEC_PATH_MAX 200
@@ -55,6 +61,14 @@ int fail(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3
 void json_init(void);
 /* Keep each number's source text, see json.c. */
 void json_keep_number_text(cJSON *root, const char *json, size_t len);
+/*
+ * Refuse nesting deeper than SPEC_MAX_DEPTH and more than SPEC_MAX_VALUES
+ * values, naming the byte.  A lexical scan, so it runs before cJSON
+ * allocates anything.
+ */
+int json_prescan(const char *json, size_t len, struct err *e);
+/* Fail on any array or object of more than SPEC_MAX_ELEMS, naming its path. */
+int json_check_sizes(struct ctx *c, const cJSON *j);
 
 /* json.c: typed getters; each checks j and fails with the current path. */
 int get_str(struct ctx *c, const cJSON *j, char **out);
@@ -75,10 +89,16 @@ typedef int (*elem_fn)(struct ctx *c, const cJSON *j, void *elem);
 int parse_array(struct ctx *c, const cJSON *j, size_t elem_size, elem_fn fn,
 		void **out, size_t *n);
 
-/* An object of strings (annotations, sysctl): put() stores pair i. */
-typedef void (*kv_fn)(void *arr, size_t i, char *key, char *value);
-int parse_kv(struct ctx *c, const cJSON *j, size_t elem_size, kv_fn put,
-	     void **out, size_t *n);
+/* An object used as a map (rdma, netDevices): one element per member. */
+typedef int (*map_fn)(struct ctx *c, const char *key, const cJSON *j, void *elem);
+int parse_map(struct ctx *c, const cJSON *j, size_t elem_size, map_fn fn,
+	      void **out, size_t *n);
+
+/* An object of strings (annotations, sysctl, unified) into spec_kv pairs. */
+int parse_kv(struct ctx *c, const cJSON *j, struct spec_kv **out, size_t *n);
+
+/* A cpu list as the kernel writes them: "0-3,7", "" allowed. */
+bool is_cpu_list(const char *s);
 
 /* json.c: the field-table engine (procd's blobmsg_policy, typed) */
 enum field_kind {
@@ -90,24 +110,64 @@ enum field_kind {
 	F_STRV,		/* char **, NULL-terminated */
 	F_ARGV,		/* F_STRV that must not be empty */
 	F_PATHV,	/* F_STRV of absolute paths */
-	F_PRESENT,	/* bool: set when the key is there at all */
+	F_ENUM,		/* string from .names, its value stored as F_INT does */
+	F_FLAGS,	/* array of strings from .names, values ORed into a uint64_t */
+	F_CPUS,		/* char *, a cpu list */
 	F_FUNC,		/* fn(ctx, value, base) */
+};
+
+/* The names an F_ENUM or F_FLAGS field takes: 'unknown <what> "x"' */
+struct name_table {
+	const struct name_val *v;
+	size_t n;
+	const char *what;
+};
+
+/*
+ * The ranges of F_INT fields, named so a field stays 24 bytes: there are
+ * some 200 of them in a binary meant to be small.
+ */
+enum field_range {
+	R_U32 = 1,	/* 0 .. UINT32_MAX */
+	R_ID,		/* 0 .. UINT32_MAX - 1: (uid_t)-1 means "unchanged" */
+	R_S64,		/* INT64_MIN .. INT64_MAX */
+	R_LIMIT,	/* -1 (unlimited) .. INT64_MAX */
+	R_DEV_ANY,	/* -1 (any) .. UINT32_MAX: a device number in a rule */
+	R_U16,
+	R_UMASK,	/* 0 .. 0777 */
+	R_MODE,		/* 0 .. 07777 */
+	R_OOM,		/* -1000 .. 1000 */
+	R_NICE,		/* -20 .. 19 */
+	R_RTPRIO,	/* 0 .. 99 */
+	R_IOPRIO,	/* 0 .. 7 */
+	R_ARGIDX,	/* 0 .. 5: a syscall has six arguments */
+	R_NSEC,		/* 0 .. 999999999 */
+	R_PERCENT,	/* 0 .. 100 */
+	R_BIT,		/* 0 .. 1 */
+	R_TIMEOUT,	/* 1 .. INT32_MAX */
+	R_COUNT
 };
 
 struct field {
 	const char *name;
-	enum field_kind kind;
+	union {
+		int (*fn)(struct ctx *c, const cJSON *j, void *base);	/* F_FUNC */
+		const struct name_table *names;			/* F_ENUM, F_FLAGS */
+	};
+	uint16_t off;		/* of the member in the struct */
+	uint16_t has;		/* HAS(): offset + 1 of its has_ flag, 0 for none */
+	uint8_t size;		/* of the member, for F_INT and F_ENUM */
+	uint8_t kind;		/* enum field_kind */
+	uint8_t range;		/* enum field_range, for F_INT */
 	bool req;
-	size_t off;		/* of the member in the struct */
-	size_t size;		/* of the member, for F_INT */
-	size_t has;		/* HAS(): offset + 1 of its has_ flag, 0 for none */
-	int64_t min, max;	/* F_INT */
-	int (*fn)(struct ctx *c, const cJSON *j, void *base);
 };
 
 #define FIELD(T, n, k, m, ...) { .name = (n), .kind = (k), \
 	.off = offsetof(T, m), .size = sizeof(((T *)0)->m), __VA_ARGS__ }
 #define FIELD_FN(n, f, ...) { .name = (n), .kind = F_FUNC, .fn = (f), __VA_ARGS__ }
+/* File scope only: the table is a compound literal. */
+#define FIELD_ENUM(T, n, k, m, tbl, w, ...) FIELD(T, n, k, m, \
+	.names = &(const struct name_table){ (tbl), ARRAY_SIZE(tbl), (w) }, __VA_ARGS__)
 #define HAS(T, m) (offsetof(T, m) + 1)
 
 /*
@@ -119,10 +179,6 @@ int parse_fields(struct ctx *c, const cJSON *j, void *base,
 		 const struct field *f, size_t n);
 
 /* tables.c */
-struct name_val {
-	const char *name;
-	unsigned long val;
-};
 
 /* Index of name in a NULL-free array of n names, or -1. */
 int name_index(const char *const *names, size_t n, const char *name);
@@ -146,13 +202,18 @@ extern const char *const spec_sc_arches[];
 extern const size_t spec_n_sc_arches;
 extern const char *const spec_sc_flags[];
 extern const size_t spec_n_sc_flags;
+extern const struct name_val spec_sched_policies[7];
+extern const struct name_val spec_sched_flags[7];
+extern const struct name_val spec_ioprio_classes[3];
+extern const struct name_val spec_personalities[2];
 
 enum mnt_opt_kind {
 	MNT_SET,	/* set flag */
 	MNT_CLEAR,	/* clear flag */
 	MNT_PROP,	/* propagation type */
 	MNT_BIND,	/* bind or rbind */
-	MNT_KEEP,	/* applied later by mount/ from options (rro, idmap, ...) */
+	MNT_KEEP,	/* applied later by mount/ from options (rro, idmap, ...);
+			 * mount/check.c refuses all of these for now */
 };
 
 struct mnt_opt {
@@ -162,10 +223,13 @@ struct mnt_opt {
 };
 
 const struct mnt_opt *mnt_opt_find(const char *name);
+/* The i-th mount option keel applies (not MNT_KEEP), NULL past the end. */
+const char *mnt_opt_applied(size_t i);
 
-/* process.c, linux.c, seccomp.c, parse.c */
+/* process.c, linux.c, resources.c, seccomp.c, parse.c */
 int parse_process(struct ctx *c, const cJSON *j, void *base);
 int parse_linux(struct ctx *c, const cJSON *j, void *base);
+int parse_resources(struct ctx *c, const cJSON *j, void *base);
 int parse_seccomp(struct ctx *c, const cJSON *j, void *base);
 int parse_idmaps(struct ctx *c, const cJSON *j, struct spec_idmap **out, size_t *n);
 int parse_mount_options(struct ctx *c, struct spec_mount *m);

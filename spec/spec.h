@@ -72,6 +72,28 @@ struct spec_user {
 	size_t n_additional_gids;
 };
 
+/* process.scheduler: sched_setattr(2) */
+struct spec_scheduler {
+	int policy;		/* SCHED_OTHER, SCHED_FIFO, ... (kernel values) */
+	bool has_nice, has_priority, has_runtime, has_deadline, has_period;
+	int nice;		/* -20..19 */
+	int priority;		/* 0..99 */
+	uint64_t flags;		/* SCHED_FLAG_* bits */
+	uint64_t runtime, deadline, period;	/* ns, SCHED_DEADLINE */
+};
+
+/* process.ioPriority: ioprio_set(2) */
+struct spec_io_priority {
+	int io_class;		/* IOPRIO_CLASS_RT, _BE or _IDLE (kernel values) */
+	int priority;		/* 0 (highest) .. 7 */
+};
+
+/* process.execCPUAffinity: cpu lists ("0-3,7"), NULL if absent */
+struct spec_cpu_affinity {
+	char *initial;		/* while the runtime sets up, before execve */
+	char *final;		/* for the container process */
+};
+
 struct spec_process {
 	bool terminal;
 	bool has_console_size;
@@ -89,8 +111,12 @@ struct spec_process {
 	char *selinux_label;
 	bool has_oom_score_adj;
 	int oom_score_adj;
-	/* runtime-spec 1.2 fields keel does not apply yet: present or not */
+	/* runtime-spec 1.2 fields keel does not apply yet: each has_ flag
+	 * says the section is present, the struct holds what it says */
 	bool has_scheduler, has_io_priority, has_exec_cpu_affinity;
+	struct spec_scheduler scheduler;
+	struct spec_io_priority io_priority;
+	struct spec_cpu_affinity exec_cpu_affinity;
 };
 
 struct spec_hook {
@@ -126,14 +152,120 @@ struct spec_device {
 	gid_t gid;
 };
 
-/* linux.resources: parsed in full by spec/; drivers read what they apply. */
+/* linux.resources.devices: one rule of the device allow list */
+struct spec_dev_rule {
+	bool allow;
+	char type;		/* 'a' (also when absent), 'c' or 'b' */
+	bool has_major, has_minor;	/* absent or -1: any */
+	int64_t major, minor;
+	char *access;		/* "rwm" subset; NULL if absent */
+};
+
+/* linux.resources.memory, beyond limit (which is in spec_resources) */
+struct spec_res_memory {
+	bool has_reservation, has_swap, has_kernel, has_kernel_tcp, has_swappiness;
+	bool has_disable_oom_killer, has_use_hierarchy, has_check_before_update;
+	int64_t reservation, swap, kernel, kernel_tcp;	/* bytes, -1 = unlimited */
+	uint64_t swappiness;	/* 0..100 */
+	bool disable_oom_killer, use_hierarchy, check_before_update;
+};
+
+struct spec_res_cpu {
+	bool has_shares, has_quota, has_burst, has_period;
+	bool has_realtime_runtime, has_realtime_period, has_idle;
+	uint64_t shares;
+	int64_t quota;		/* us per period */
+	uint64_t burst, period;
+	int64_t realtime_runtime;
+	uint64_t realtime_period;
+	int64_t idle;		/* 0 or 1 */
+	char *cpus, *mems;	/* cpu lists, NULL if absent */
+};
+
+struct spec_blkio_weight_dev {
+	int64_t major, minor;
+	bool has_weight, has_leaf_weight;
+	uint16_t weight, leaf_weight;
+};
+
+struct spec_blkio_throttle {
+	int64_t major, minor;
+	uint64_t rate;		/* bytes or IOs per second */
+};
+
+struct spec_res_block_io {
+	bool has_weight, has_leaf_weight;
+	uint16_t weight, leaf_weight;
+	struct spec_blkio_weight_dev *weight_device;
+	size_t n_weight_device;
+	/* read bps, write bps, read iops, write iops: see enum spec_blkio_throttle_kind */
+	struct spec_blkio_throttle *throttle[4];
+	size_t n_throttle[4];
+};
+
+enum spec_blkio_throttle_kind {
+	SPEC_BLKIO_READ_BPS,	/* throttleReadBpsDevice */
+	SPEC_BLKIO_WRITE_BPS,	/* throttleWriteBpsDevice */
+	SPEC_BLKIO_READ_IOPS,	/* throttleReadIOPSDevice */
+	SPEC_BLKIO_WRITE_IOPS,	/* throttleWriteIOPSDevice */
+};
+
+struct spec_hugepage_limit {
+	char *page_size;	/* "2MB", "1GB", "64KB" */
+	uint64_t limit;
+};
+
+struct spec_net_priority {
+	char *name;		/* interface */
+	uint32_t priority;
+};
+
+struct spec_res_network {
+	bool has_class_id;
+	uint32_t class_id;
+	struct spec_net_priority *priorities;
+	size_t n_priorities;
+};
+
+struct spec_rdma {
+	char *device;		/* the map key */
+	bool has_hca_handles, has_hca_objects;	/* at least one */
+	uint32_t hca_handles, hca_objects;
+};
+
+/* A string map entry: annotations, sysctl, unified */
+struct spec_kv {
+	char *key, *value;
+};
+
+/*
+ * linux.resources: parsed in full by spec/; the cgroup drivers read what
+ * they apply and cg_check() refuses the rest.  A has_ flag per optional
+ * scalar, a (pointer, count) pair per list; absent sections stay zero.
+ */
 struct spec_resources {
 	bool has_memory_limit;
-	int64_t memory_limit;
+	int64_t memory_limit;	/* linux.resources.memory.limit */
 	bool has_pids_limit;
-	int64_t pids_limit;
-	bool other;		/* any field beyond the ones above is present */
-	char *first_other;	/* JSON path of the first such field */
+	int64_t pids_limit;	/* linux.resources.pids.limit */
+	struct spec_dev_rule *devices;
+	size_t n_devices;
+	struct spec_res_memory memory;
+	struct spec_res_cpu cpu;
+	struct spec_res_block_io block_io;
+	struct spec_hugepage_limit *hugepage_limits;
+	size_t n_hugepage_limits;
+	struct spec_res_network network;
+	struct spec_rdma *rdma;
+	size_t n_rdma;
+	struct spec_kv *unified;
+	size_t n_unified;
+	/*
+	 * Deprecated, never set by the parser: kept so code written against
+	 * the old placeholder still builds.  cg_check() still honours them.
+	 */
+	bool other;
+	char *first_other;
 };
 
 enum spec_sc_action {
@@ -179,8 +311,37 @@ struct spec_seccomp {
 	size_t n_rules;
 };
 
-struct spec_sysctl {
-	char *key, *value;
+/* linux.timeOffsets: the two clocks a time namespace can shift */
+struct spec_time_offset {
+	bool has_secs, has_nanosecs;
+	int64_t secs;
+	uint32_t nanosecs;	/* < 1000000000 */
+};
+
+struct spec_time_offsets {
+	bool has_boottime, has_monotonic;
+	struct spec_time_offset boottime, monotonic;
+};
+
+/* linux.personality */
+struct spec_personality {
+	unsigned long domain;	/* PER_LINUX or PER_LINUX32 */
+	char **flags;		/* none are defined yet: always empty */
+};
+
+/* linux.intelRdt; strings NULL if absent */
+struct spec_intel_rdt {
+	char *clos_id;
+	char *l3_cache_schema;
+	char *mem_bw_schema;	/* "MB:..." */
+	char *schemata;
+	bool enable_monitoring, enable_cmt, enable_mbm;
+};
+
+/* linux.netDevices: a host interface moved into the container */
+struct spec_net_device {
+	char *host_name;	/* the map key */
+	char *name;		/* in the container; NULL: keep host_name */
 };
 
 struct spec_linux {
@@ -196,17 +357,19 @@ struct spec_linux {
 	unsigned long rootfs_propagation;	/* 0 = default */
 	char **masked_paths;
 	char **readonly_paths;
-	struct spec_sysctl *sysctl;
+	struct spec_kv *sysctl;
 	size_t n_sysctl;
 	char *mount_label;
+	/* runtime-spec 1.2 sections keel does not apply yet */
 	bool has_personality;
 	bool has_time_offsets;
 	bool has_intel_rdt;
-	bool has_net_devices;	/* runtime-spec 1.2 linux.netDevices */
-};
-
-struct spec_annotation {
-	char *key, *value;
+	bool has_net_devices;
+	struct spec_personality personality;
+	struct spec_time_offsets time_offsets;
+	struct spec_intel_rdt intel_rdt;
+	struct spec_net_device *net_devices;
+	size_t n_net_devices;
 };
 
 struct spec {
@@ -221,12 +384,31 @@ struct spec {
 	char *hostname;
 	char *domainname;
 	struct spec_hooks *hooks;	/* NULL if absent */
-	struct spec_annotation *annotations;
+	struct spec_kv *annotations;
 	size_t n_annotations;
 	struct spec_linux linux;
 
 	void *arena;		/* private: owns everything above */
 };
+
+/*
+ * Limits against hostile input; each is refused with an error that names
+ * it.  SPEC_MAX_VALUES is what bounds memory: cJSON spends about 100 bytes
+ * on a value, so a config costs at most some 30 MiB however it is built
+ * (a 4 MiB file of small numbers would otherwise take over 200 MiB).
+ * A typical config (bench/config-5k.json) has about 400 values.
+ */
+#define SPEC_MAX_SIZE (4u << 20)	/* bytes of config.json */
+#define SPEC_MAX_DEPTH 64		/* nesting of objects and arrays */
+#define SPEC_MAX_ELEMS 65536		/* elements of an array, members of an object */
+#define SPEC_MAX_VALUES 262144		/* values in the whole document */
+
+/*
+ * Read path (a config.json) into a NUL-terminated buffer the caller frees,
+ * reading at most SPEC_MAX_SIZE + 1 bytes: a bigger file is refused with
+ * "larger than 4194304 bytes" before it is all read.
+ */
+int spec_read(const char *path, char **json, size_t *len, struct err *e);
 
 /*
  * Parse a config.json held in memory.  On error, e->msg names the JSON path
@@ -248,5 +430,25 @@ const char *spec_ns_name(enum spec_ns_type t);
  * the caller frees.  rootless selects a user-namespace variant.
  */
 char *spec_default_json(bool rootless);
+
+/* What spec/ cannot know about the build: the caller (cmd/) fills it in. */
+struct spec_features_build {
+	const char *keel_version;		/* "org.keel.version" */
+	const char *libseccomp_version;		/* "2.5.4"; NULL without CONFIG_SECCOMP */
+};
+
+#ifdef CONFIG_SPEC_FEATURES
+/*
+ * The runtime-spec features document (features.md) of this build: what
+ * this keel accepts and applies, not what the host offers.  Pretty printed
+ * and NUL-terminated; the caller frees it.
+ */
+char *spec_features_json(const struct spec_features_build *b);
+#else
+static inline char *spec_features_json(const struct spec_features_build *b)
+{
+	return NULL;
+}
+#endif
 
 #endif

@@ -142,6 +142,14 @@ const struct mnt_opt *mnt_opt_find(const char *name)
 	return NULL;
 }
 
+const char *mnt_opt_applied(size_t i)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(mnt_opts); k++)
+		if (mnt_opts[k].kind != MNT_KEEP && i-- == 0)
+			return mnt_opts[k].name;
+	return NULL;
+}
+
 const char *const spec_hook_names[SPEC_HOOK_COUNT] = {
 	[SPEC_HOOK_PRESTART] = "prestart",
 	[SPEC_HOOK_CREATE_RUNTIME] = "createRuntime",
@@ -190,3 +198,30 @@ const char *const spec_sc_flags[] = {
 	"SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
 };
 const size_t spec_n_sc_flags = ARRAY_SIZE(spec_sc_flags);
+
+/*
+ * process.scheduler, process.ioPriority and linux.personality.  The values
+ * are kernel ABI (uapi sched.h, ioprio.h, personality.h), written out
+ * because libc headers differ in which of them they have.
+ */
+const struct name_val spec_sched_policies[7] = {
+	{ "SCHED_OTHER", 0 },	{ "SCHED_FIFO", 1 },	{ "SCHED_RR", 2 },
+	{ "SCHED_BATCH", 3 },	{ "SCHED_ISO", 4 },	{ "SCHED_IDLE", 5 },
+	{ "SCHED_DEADLINE", 6 },
+};
+
+const struct name_val spec_sched_flags[7] = {
+	{ "SCHED_FLAG_RESET_ON_FORK", 0x01 },	{ "SCHED_FLAG_RECLAIM", 0x02 },
+	{ "SCHED_FLAG_DL_OVERRUN", 0x04 },	{ "SCHED_FLAG_KEEP_POLICY", 0x08 },
+	{ "SCHED_FLAG_KEEP_PARAMS", 0x10 },	{ "SCHED_FLAG_UTIL_CLAMP_MIN", 0x20 },
+	{ "SCHED_FLAG_UTIL_CLAMP_MAX", 0x40 },
+};
+
+const struct name_val spec_ioprio_classes[3] = {
+	{ "IOPRIO_CLASS_RT", 1 }, { "IOPRIO_CLASS_BE", 2 }, { "IOPRIO_CLASS_IDLE", 3 },
+};
+
+const struct name_val spec_personalities[2] = {
+	{ "LINUX", 0x0000 },	/* PER_LINUX */
+	{ "LINUX32", 0x0008 },	/* PER_LINUX32 */
+};

@@ -21,6 +21,7 @@
 #define HEAD "{'ociVersion':'1.2.0','root':{'path':'rootfs'}"
 #define PROC "'process':{'user':{'uid':0,'gid':0},'args':['sh'],'cwd':'/'}"
 #define UTS "'linux':{'namespaces':[{'type':'uts'}]}"
+#define MINI "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"}}"
 
 static struct err e;
 
@@ -107,11 +108,15 @@ static int test_minimal_process(void)
 
 static int test_default_roundtrip(void)
 {
-	_cleanup_free_ char *json = spec_default_json(false);
-	struct spec *s = parse_raw(json);
+	_cleanup_free_ char *json = NULL;
+	struct spec *s;
 	const struct spec_mount *m;
 	const struct spec_process *p;
 
+	if (!IS_ENABLED(CONFIG_SPEC_TEMPLATE))
+		SKIP("CONFIG_SPEC_TEMPLATE=n");
+	json = spec_default_json(false);
+	s = parse_raw(json);
 	CHECK(s);
 	p = s->process;
 	CHECK_STR(s->oci_version, "1.2.0");
@@ -129,7 +134,8 @@ static int test_default_roundtrip(void)
 	CHECK_STR(m->data, "mode=755,size=65536k");
 	m = mount_at(s, "/dev/pts");
 	CHECK(m && !strcmp(m->data, "newinstance,ptmxmode=0666,mode=0620,gid=5"));
-	CHECK(s->linux.resources && !s->linux.resources->other);
+	CHECK(s->linux.resources && s->linux.resources->n_devices == 1);
+	CHECK(!s->linux.resources->devices[0].allow);
 	CHECK(strv_has(s->linux.masked_paths, "/proc/kcore"));
 	CHECK(strv_has(s->linux.readonly_paths, "/proc/sys"));
 	spec_free(s);
@@ -138,10 +144,14 @@ static int test_default_roundtrip(void)
 
 static int test_default_rootless_roundtrip(void)
 {
-	_cleanup_free_ char *json = spec_default_json(true);
-	struct spec *s = parse_raw(json);
+	_cleanup_free_ char *json = NULL;
+	struct spec *s;
 	const struct spec_mount *m;
 
+	if (!IS_ENABLED(CONFIG_SPEC_TEMPLATE))
+		SKIP("CONFIG_SPEC_TEMPLATE=n");
+	json = spec_default_json(true);
+	s = parse_raw(json);
 	CHECK(s);
 	CHECK(spec_ns_find(s, SPEC_NS_USER) && !spec_ns_find(s, SPEC_NS_NETWORK));
 	CHECK(s->linux.n_uid_mappings == 1 && s->linux.n_gid_mappings == 1);
@@ -155,65 +165,6 @@ static int test_default_rootless_roundtrip(void)
 	m = mount_at(s, "/dev/pts");
 	CHECK(m && !strstr(m->data, "gid="));
 	spec_free(s);
-	return TEST_PASS;
-}
-
-static int test_err_oci_version(void)
-{
-	CHECK(!parse_raw("{}"));
-	CHECK_STR(e.msg, "ociVersion: missing");
-	CHECK(e.code == EINVAL);
-	CHECK(!parse_raw("{\"ociVersion\":1,\"root\":{\"path\":\"r\"}}"));
-	CHECK_STR(e.msg, "ociVersion: must be a string");
-	return TEST_PASS;
-}
-
-static int test_err_root(void)
-{
-	CHECK(!parse_raw("{\"ociVersion\":\"1.2.0\"}"));
-	CHECK_STR(e.msg, "root: missing");
-	CHECK(!parse_raw("{\"ociVersion\":\"1.2.0\",\"root\":{}}"));
-	CHECK_STR(e.msg, "root.path: missing");
-	CHECK(!parse_raw("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\",\"readonly\":1}}"));
-	CHECK_STR(e.msg, "root.readonly: must be a boolean");
-	return TEST_PASS;
-}
-
-static int test_err_args(void)
-{
-	CHECK_STR(parse_err("'process':{'user':{'uid':0,'gid':0},'args':[],'cwd':'/'}"),
-		  "process.args: must be a non-empty array of strings");
-	CHECK_STR(parse_err("'process':{'user':{'uid':0,'gid':0},'args':'sh','cwd':'/'}"),
-		  "process.args: must be a non-empty array of strings");
-	CHECK_STR(parse_err("'process':{'user':{'uid':0,'gid':0},'cwd':'/'}"),
-		  "process.args: missing");
-	CHECK_STR(parse_err("'process':{'user':{'uid':0,'gid':0},'args':['a',2],'cwd':'/'}"),
-		  "process.args[1]: must be a string");
-	return TEST_PASS;
-}
-
-static int test_err_cwd(void)
-{
-	CHECK_STR(parse_err("'process':{'user':{'uid':0,'gid':0},'args':['sh'],'cwd':'tmp'}"),
-		  "process.cwd: must be an absolute path");
-	CHECK_STR(parse_err("'process':{'user':{'uid':0,'gid':0},'args':['sh']}"),
-		  "process.cwd: missing");
-	return TEST_PASS;
-}
-
-static int test_err_user_ids(void)
-{
-	CHECK_STR(parse_err("'process':{'user':{'uid':-1,'gid':0},'args':['sh'],'cwd':'/'}"),
-		  "process.user.uid: must be an integer between 0 and 4294967294");
-	CHECK_STR(parse_err("'process':{'user':{'uid':4294967295,'gid':0},'args':['sh'],'cwd':'/'}"),
-		  "process.user.uid: must be an integer between 0 and 4294967294");
-	CHECK_STR(parse_err("'process':{'user':{'uid':'0','gid':0},'args':['sh'],'cwd':'/'}"),
-		  "process.user.uid: must be an integer");
-	CHECK_STR(parse_err("'process':{'user':{'uid':1.5,'gid':0},'args':['sh'],'cwd':'/'}"),
-		  "process.user.uid: must be an integer");
-	CHECK_STR(parse_err("'process':{'user':{'uid':0},'args':['sh'],'cwd':'/'}"),
-		  "process.user.gid: missing");
-	CHECK_STR(parse_err("'process':{'args':['sh'],'cwd':'/'}"), "process.user: missing");
 	return TEST_PASS;
 }
 
@@ -231,12 +182,6 @@ static int test_user_extras(void)
 	CHECK(s->process->has_console_size && s->process->console_height == 25);
 	CHECK(s->process->console_width == 80 && s->process->terminal);
 	spec_free(s);
-	CHECK_STR(parse_err("'process':{'user':{'uid':0,'gid':0,'additionalGids':[1,-2]},"
-			    "'args':['sh'],'cwd':'/'}"),
-		  "process.user.additionalGids[1]: must be an integer between 0 and 4294967294");
-	CHECK_STR(parse_err("'process':{'user':{'uid':0,'gid':0},'args':['sh'],'cwd':'/',"
-			    "'consoleSize':{'height':1}}"),
-		  "process.consoleSize.width: missing");
 	return TEST_PASS;
 }
 
@@ -247,27 +192,6 @@ static int test_oom_score_adj(void)
 
 	CHECK(s && s->process->has_oom_score_adj && s->process->oom_score_adj == -1000);
 	spec_free(s);
-	CHECK_STR(parse_err("'process':{'user':{'uid':0,'gid':0},'args':['sh'],'cwd':'/',"
-			    "'oomScoreAdj':1001}"),
-		  "process.oomScoreAdj: must be an integer between -1000 and 1000");
-	return TEST_PASS;
-}
-
-static int test_err_unknown_namespace(void)
-{
-	CHECK_STR(parse_err("'linux':{'namespaces':[{'type':'pid'},{'type':'mount'},"
-			    "{'type':'foo'}]}"),
-		  "linux.namespaces[2].type: unknown namespace \"foo\"");
-	CHECK_STR(parse_err("'linux':{'namespaces':[{'path':'/x'}]}"),
-		  "linux.namespaces[0].type: missing");
-	return TEST_PASS;
-}
-
-static int test_err_duplicate_namespace(void)
-{
-	CHECK_STR(parse_err("'linux':{'namespaces':[{'type':'pid'},{'type':'mount'},"
-			    "{'type':'ipc'},{'type':'pid'}]}"),
-		  "linux.namespaces[3]: duplicate namespace \"pid\"");
 	return TEST_PASS;
 }
 
@@ -285,8 +209,6 @@ static int test_namespaces(void)
 	CHECK(spec_ns_find(s, SPEC_NS_USER)->path == NULL);
 	CHECK(!spec_ns_find(s, SPEC_NS_PID));
 	spec_free(s);
-	CHECK_STR(parse_err("'linux':{'namespaces':[{'type':'ipc','path':'proc/1/ns/ipc'}]}"),
-		  "linux.namespaces[0].path: must be an absolute path");
 	return TEST_PASS;
 }
 
@@ -300,33 +222,15 @@ static int test_ns_name(void)
 	return TEST_PASS;
 }
 
-static int test_err_hostname_uts(void)
+static int test_hostname_uts(void)
 {
-	struct spec *s;
+	struct spec *s = parse("'hostname':''");
 
-	CHECK_STR(parse_err("'hostname':'box'"), "hostname: requires a new uts namespace");
-	CHECK_STR(parse_err("'hostname':'box','linux':{'namespaces':"
-			    "[{'type':'uts','path':'/proc/1/ns/uts'}]}"),
-		  "hostname: requires a new uts namespace");
-	CHECK_STR(parse_err("'domainname':'lan'"), "domainname: requires a new uts namespace");
-	s = parse("'hostname':''");
 	CHECK(s);
 	spec_free(s);
 	s = parse("'hostname':'box','domainname':'lan'," UTS);
 	CHECK(s && !strcmp(s->hostname, "box") && !strcmp(s->domainname, "lan"));
 	spec_free(s);
-	return TEST_PASS;
-}
-
-static int test_err_mount_destination(void)
-{
-	CHECK_STR(parse_err("'mounts':[{'destination':'/a'},{'destination':'/b'},"
-			    "{'destination':'/c'},{'destination':'d','type':'tmpfs'}]"),
-		  "mounts[3].destination: must be an absolute path");
-	CHECK_STR(parse_err("'mounts':[{'type':'tmpfs'}]"), "mounts[0].destination: missing");
-	CHECK_STR(parse_err("'mounts':{}"), "mounts: must be an array");
-	CHECK_STR(parse_err("'mounts':[{'destination':'/a','options':['ro',1]}]"),
-		  "mounts[0].options[1]: must be a string");
 	return TEST_PASS;
 }
 
@@ -380,24 +284,11 @@ static int test_rootfs_propagation(void)
 	s = parse("'linux':{'rootfsPropagation':'private'}");
 	CHECK(s && s->linux.rootfs_propagation == MS_PRIVATE);
 	spec_free(s);
-	CHECK_STR(parse_err("'linux':{'rootfsPropagation':'bogus'}"),
-		  "linux.rootfsPropagation: unknown propagation \"bogus\"");
 	return TEST_PASS;
 }
 
 #define CAPS(x) "'process':{'user':{'uid':0,'gid':0},'args':['sh'],'cwd':'/'," \
 		"'capabilities':" x "}"
-
-static int test_err_unknown_capability(void)
-{
-	CHECK_STR(parse_err(CAPS("{'bounding':['CAP_KILL','CAP_FOO']}")),
-		  "process.capabilities.bounding[1]: unknown capability \"CAP_FOO\"");
-	CHECK_STR(parse_err(CAPS("{'ambient':['kill']}")),
-		  "process.capabilities.ambient[0]: unknown capability \"kill\"");
-	CHECK_STR(parse_err(CAPS("{'effective':'CAP_KILL'}")),
-		  "process.capabilities.effective: must be an array of strings");
-	return TEST_PASS;
-}
 
 static int test_capability_bits(void)
 {
@@ -440,34 +331,16 @@ static int test_rlimits(void)
 	return TEST_PASS;
 }
 
-static int test_err_rlimits(void)
-{
-	CHECK_STR(parse_err(RL("[{'type':'RLIMIT_NOFILE','soft':1,'hard':1},"
-			       "{'type':'RLIMIT_NOFILE','soft':2,'hard':2}]")),
-		  "process.rlimits[1]: duplicate rlimit \"RLIMIT_NOFILE\"");
-	CHECK_STR(parse_err(RL("[{'type':'RLIMIT_FOO','soft':1,'hard':1}]")),
-		  "process.rlimits[0].type: unknown rlimit \"RLIMIT_FOO\"");
-	CHECK_STR(parse_err(RL("[{'type':'RLIMIT_AS','hard':1}]")),
-		  "process.rlimits[0].soft: missing");
-	CHECK_STR(parse_err(RL("[{'type':'RLIMIT_AS','soft':-1,'hard':1}]")),
-		  "process.rlimits[0].soft: must be an integer between 0 and 18446744073709551615");
-	CHECK_STR(parse_err(RL("[{'type':'RLIMIT_AS','soft':18446744073709551616,'hard':1}]")),
-		  "process.rlimits[0].soft: must be an integer between 0 and 18446744073709551615");
-	CHECK_STR(parse_err(RL("[{'type':'RLIMIT_AS','soft':5,'hard':4}]")),
-		  "process.rlimits[0]: soft limit exceeds hard limit");
-	return TEST_PASS;
-}
-
 #define SECCOMP(x) "'linux':{'seccomp':" x "}"
 
-static int test_seccomp(void)
+static int seccomp_values(void)
 {
 	struct spec *s = parse(SECCOMP(
 		"{'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':1,"
 		"'architectures':['SCMP_ARCH_X86_64','SCMP_ARCH_AARCH64'],"
 		"'flags':['SECCOMP_FILTER_FLAG_LOG'],'listenerPath':'/run/l.sock',"
 		"'listenerMetadata':'m','syscalls':[{'names':['read','write'],"
-		"'action':'SCMP_ACT_ALLOW'},{'names':['personality'],'action':'SCMP_ACT_KILL',"
+		"'action':'SCMP_ACT_ALLOW'},{'names':['personality'],'action':'SCMP_ACT_TRACE',"
 		"'errnoRet':38,'args':[{'index':0,'value':18446744073709551615,"
 		"'valueTwo':4294967295,'op':'SCMP_CMP_MASKED_EQ'},"
 		"{'index':5,'value':8,'op':'SCMP_CMP_NE'}]},"
@@ -488,7 +361,7 @@ static int test_seccomp(void)
 	CHECK(r->action == SPEC_SC_ALLOW && !r->has_errno_ret && r->n_args == 0);
 	CHECK_STR(r->names[1], "write");
 	r = &sc->rules[1];
-	CHECK(r->action == SPEC_SC_KILL_THREAD && r->has_errno_ret && r->errno_ret == 38);
+	CHECK(r->action == SPEC_SC_TRACE && r->has_errno_ret && r->errno_ret == 38);
 	CHECK(r->n_args == 2 && r->args[0].value == UINT64_MAX);
 	CHECK(r->args[0].value_two == 0xffffffffull && r->args[0].op == SPEC_SC_MASKED_EQ);
 	CHECK(r->args[1].index == 5 && r->args[1].op == SPEC_SC_NE && r->args[1].value == 8);
@@ -497,34 +370,11 @@ static int test_seccomp(void)
 	return TEST_PASS;
 }
 
-static int test_err_seccomp(void)
+static int test_seccomp(void)
 {
-	CHECK_STR(parse_err(SECCOMP("{}")), "linux.seccomp.defaultAction: missing");
-	CHECK_STR(parse_err(SECCOMP("{'defaultAction':'SCMP_ACT_MAYBE'}")),
-		  "linux.seccomp.defaultAction: unknown action \"SCMP_ACT_MAYBE\"");
-	CHECK_STR(parse_err(SECCOMP("{'defaultAction':'SCMP_ACT_ALLOW',"
-				    "'architectures':['SCMP_ARCH_X86','SCMP_ARCH_VAX']}")),
-		  "linux.seccomp.architectures[1]: unknown architecture \"SCMP_ARCH_VAX\"");
-	CHECK_STR(parse_err(SECCOMP("{'defaultAction':'SCMP_ACT_ALLOW',"
-				    "'flags':['SECCOMP_FILTER_FLAG_NOPE']}")),
-		  "linux.seccomp.flags[0]: unknown flag \"SECCOMP_FILTER_FLAG_NOPE\"");
-	CHECK_STR(parse_err(SECCOMP("{'defaultAction':'SCMP_ACT_ALLOW',"
-				    "'syscalls':[{'names':[],'action':'SCMP_ACT_LOG'}]}")),
-		  "linux.seccomp.syscalls[0].names: must be a non-empty array of strings");
-	CHECK_STR(parse_err(SECCOMP("{'defaultAction':'SCMP_ACT_ALLOW',"
-				    "'syscalls':[{'names':['x']}]}")),
-		  "linux.seccomp.syscalls[0].action: missing");
-	CHECK_STR(parse_err(SECCOMP("{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['x'],"
-				    "'action':'SCMP_ACT_TRAP','args':[{'index':6,'value':1,"
-				    "'op':'SCMP_CMP_EQ'}]}]}")),
-		  "linux.seccomp.syscalls[0].args[0].index: must be an integer between 0 and 5");
-	CHECK_STR(parse_err(SECCOMP("{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['x'],"
-				    "'action':'SCMP_ACT_TRAP','args':[{'index':1,'value':1,"
-				    "'op':'SCMP_CMP_APPROX'}]}]}")),
-		  "linux.seccomp.syscalls[0].args[0].op: unknown operator \"SCMP_CMP_APPROX\"");
-	CHECK_STR(parse_err(SECCOMP("{'defaultAction':'SCMP_ACT_NOTIFY'}")),
-		  "linux.seccomp.listenerPath: missing (required by SCMP_ACT_NOTIFY)");
-	return TEST_PASS;
+	if (!IS_ENABLED(CONFIG_SECCOMP))
+		SKIP("CONFIG_SECCOMP=n: linux.seccomp is not parsed");
+	return seccomp_values();
 }
 
 #define RES(x) "'linux':{'resources':" x "}"
@@ -537,57 +387,27 @@ static int test_resources_limits(void)
 	CHECK(s && (r = s->linux.resources));
 	CHECK(r->has_memory_limit && r->memory_limit == -1);
 	CHECK(r->has_pids_limit && r->pids_limit == 100);
-	CHECK(!r->other && !r->first_other);
+	CHECK(!r->other && !r->first_other && !r->n_devices && !r->memory.has_swap);
 	spec_free(s);
 	s = parse(RES("{'memory':{'limit':9223372036854775807}}"));
 	CHECK(s && s->linux.resources->memory_limit == INT64_MAX);
 	CHECK(!s->linux.resources->has_pids_limit);
 	spec_free(s);
-	CHECK_STR(parse_err(RES("{'memory':{'limit':'1G'}}")),
-		  "linux.resources.memory.limit: must be an integer");
-	CHECK_STR(parse_err(RES("{'memory':{'limit':9223372036854775808}}")),
-		  "linux.resources.memory.limit: must be an integer between -1 and "
-		  "9223372036854775807");
-	CHECK_STR(parse_err(RES("{'pids':5}")), "linux.resources.pids: must be an object");
 	return TEST_PASS;
 }
 
-static int test_resources_other(void)
+static int test_resources_device_rules(void)
 {
-	struct spec *s = parse(RES("{'memory':{'limit':1},'cpu':{'shares':2},'blockIO':{}}"));
+	struct spec *s = parse(RES("{'devices':[{'allow':false,'access':'rwm'},"
+				   "{'allow':true,'type':'c','major':-1,'minor':3,'access':''}]}"));
+	const struct spec_dev_rule *d;
 
-	CHECK(s && s->linux.resources->other);
-	CHECK_STR(s->linux.resources->first_other, "linux.resources.cpu");
-	CHECK(s->linux.resources->has_memory_limit);
-	spec_free(s);
-	s = parse(RES("{'memory':{'limit':1,'reservation':2}}"));
-	CHECK(s && s->linux.resources->other);
-	CHECK_STR(s->linux.resources->first_other, "linux.resources.memory.reservation");
-	spec_free(s);
-	s = parse(RES("{'unified':{'io.weight':'10'}}"));
-	CHECK(s && s->linux.resources->other);
-	CHECK_STR(s->linux.resources->first_other, "linux.resources.unified");
-	spec_free(s);
-	return TEST_PASS;
-}
-
-static int test_resources_deny_all_devices(void)
-{
-	struct spec *s = parse(RES("{'devices':[{'allow':false,'access':'rwm'}]}"));
-
-	CHECK(s && s->linux.resources && !s->linux.resources->other);
-	spec_free(s);
-	s = parse(RES("{'devices':[{'allow':false,'type':'a','access':'rwm'}],"
-		      "'pids':{'limit':3}}"));
-	CHECK(s && !s->linux.resources->other);
-	spec_free(s);
-	s = parse(RES("{'devices':[{'allow':false,'access':'rwm'},"
-		      "{'allow':true,'type':'c','major':1,'minor':3,'access':'rwm'}]}"));
-	CHECK(s && s->linux.resources->other);
-	CHECK_STR(s->linux.resources->first_other, "linux.resources.devices");
-	spec_free(s);
-	s = parse(RES("{'devices':[{'allow':false,'access':'r'}]}"));
-	CHECK(s && s->linux.resources->other);
+	CHECK(s && s->linux.resources && s->linux.resources->n_devices == 2);
+	d = s->linux.resources->devices;
+	CHECK(!d[0].allow && d[0].type == 'a' && !d[0].has_major && !d[0].has_minor);
+	CHECK_STR(d[0].access, "rwm");
+	CHECK(d[1].allow && d[1].type == 'c' && d[1].has_major && d[1].major == -1);
+	CHECK(d[1].has_minor && d[1].minor == 3 && !strcmp(d[1].access, ""));
 	spec_free(s);
 	return TEST_PASS;
 }
@@ -605,13 +425,6 @@ static int test_devices(void)
 	CHECK(d->has_file_mode && d->file_mode == 0666 && d->has_uid && d->has_gid);
 	CHECK(s->linux.devices[1].type == 'p' && !s->linux.devices[1].has_file_mode);
 	spec_free(s);
-	CHECK_STR(parse_err("'linux':{'devices':[{'path':'/dev/x','type':'x'}]}"),
-		  "linux.devices[0].type: unknown device type \"x\"");
-	CHECK_STR(parse_err("'linux':{'devices':[{'path':'/dev/x','type':'b','major':8}]}"),
-		  "linux.devices[0].minor: missing");
-	CHECK_STR(parse_err("'linux':{'devices':[{'path':'dev/x','type':'u','major':1,"
-			    "'minor':1}]}"),
-		  "linux.devices[0].path: must be an absolute path");
 	return TEST_PASS;
 }
 
@@ -625,11 +438,6 @@ static int test_idmaps(void)
 	CHECK(s->linux.uid_mappings[0].host_id == 100000);
 	CHECK(s->linux.gid_mappings[0].size == 65536);
 	spec_free(s);
-	CHECK_STR(parse_err("'linux':{'namespaces':[{'type':'user'}],"
-			    "'uidMappings':[{'containerID':0,'hostID':1}]}"),
-		  "linux.uidMappings[0].size: missing");
-	CHECK_STR(parse_err("'linux':{'uidMappings':[{'containerID':0,'hostID':1,'size':1}]}"),
-		  "linux.uidMappings: requires a user namespace");
 	return TEST_PASS;
 }
 
@@ -648,10 +456,6 @@ static int test_hooks(void)
 	CHECK_STR(h->list[SPEC_HOOK_PRESTART][0].args[1], "b");
 	CHECK_STR(h->list[SPEC_HOOK_POSTSTOP][1].env[0], "X=1");
 	spec_free(s);
-	CHECK_STR(parse_err("'hooks':{'createRuntime':[{'path':'hook'}]}"),
-		  "hooks.createRuntime[0].path: must be an absolute path");
-	CHECK_STR(parse_err("'hooks':{'startContainer':[{'path':'/h','timeout':0}]}"),
-		  "hooks.startContainer[0].timeout: must be an integer between 1 and 2147483647");
 	return TEST_PASS;
 }
 
@@ -666,10 +470,6 @@ static int test_sysctl_annotations(void)
 	CHECK_STR(s->linux.sysctl[0].key, "net.ipv4.ip_forward");
 	CHECK_STR(s->linux.sysctl[0].value, "1");
 	spec_free(s);
-	CHECK_STR(parse_err("'annotations':{'a':1}"), "annotations.a: must be a string");
-	CHECK_STR(parse_err("'linux':{'sysctl':{'kernel.x':true}}"),
-		  "linux.sysctl.kernel.x: must be a string");
-	CHECK_STR(parse_err("'annotations':[]"), "annotations: must be an object");
 	return TEST_PASS;
 }
 
@@ -680,10 +480,6 @@ static int test_masked_readonly_paths(void)
 	CHECK(s && !strcmp(s->linux.masked_paths[0], "/proc/kcore"));
 	CHECK(s->linux.readonly_paths && s->linux.readonly_paths[0] == NULL);
 	spec_free(s);
-	CHECK_STR(parse_err("'linux':{'maskedPaths':['/a','proc/kcore']}"),
-		  "linux.maskedPaths[1]: must be an absolute path");
-	CHECK_STR(parse_err("'linux':{'readonlyPaths':'/proc/sys'}"),
-		  "linux.readonlyPaths: must be an array of absolute paths");
 	return TEST_PASS;
 }
 
@@ -692,12 +488,20 @@ static int test_presence_flags(void)
 	struct spec *s = parse("'linux':{'personality':{'domain':'LINUX'},'timeOffsets':{},"
 			       "'intelRdt':{'closID':'x'},'cgroupsPath':'/k/a','mountLabel':'l'},"
 			       "'process':{'user':{'uid':0,'gid':0},'args':['sh'],'cwd':'/',"
-			       "'scheduler':{'policy':'SCHED_OTHER'},'ioPriority':{}}");
+			       "'scheduler':{'policy':'SCHED_OTHER'},"
+			       "'ioPriority':{'class':'IOPRIO_CLASS_IDLE'}}");
+	const struct spec_process *p;
 
 	CHECK(s && s->linux.has_personality && s->linux.has_time_offsets);
+	CHECK(s->linux.personality.domain == 0 && !s->linux.personality.flags);
+	CHECK(!s->linux.time_offsets.has_boottime && !s->linux.time_offsets.has_monotonic);
 	CHECK(s->linux.has_intel_rdt && !s->linux.has_net_devices);
-	CHECK(s->process->has_scheduler && s->process->has_io_priority);
-	CHECK(!s->process->has_exec_cpu_affinity);
+	CHECK_STR(s->linux.intel_rdt.clos_id, "x");
+	CHECK(!s->linux.intel_rdt.schemata && !s->linux.intel_rdt.enable_monitoring);
+	p = s->process;
+	CHECK(p->has_scheduler && p->has_io_priority && !p->has_exec_cpu_affinity);
+	CHECK(p->scheduler.policy == 0 && !p->scheduler.has_nice && !p->scheduler.flags);
+	CHECK(p->io_priority.io_class == 3 && p->io_priority.priority == 0);
 	CHECK_STR(s->linux.cgroups_path, "/k/a");
 	CHECK_STR(s->linux.mount_label, "l");
 	spec_free(s);
@@ -733,27 +537,12 @@ static int test_null_is_absent(void)
 	return TEST_PASS;
 }
 
-static int test_type_errors(void)
-{
-	CHECK_STR(parse_err("'process':{'user':{'uid':0,'gid':0},'args':['sh'],'cwd':'/',"
-			    "'terminal':'yes'}"),
-		  "process.terminal: must be a boolean");
-	CHECK_STR(parse_err("'linux':[]"), "linux: must be an object");
-	CHECK_STR(parse_err("'process':[]"), "process: must be an object");
-	CHECK_STR(parse_err("'hooks':{'prestart':{}}"), "hooks.prestart: must be an array");
-	CHECK_STR(parse_err("'linux':{'namespaces':['pid']}"),
-		  "linux.namespaces[0]: must be an object");
-	return TEST_PASS;
-}
-
 static int test_integer_forms(void)
 {
 	struct spec *s = parse("'process':{'user':{'uid':1e3,'gid':2.0},'args':['sh'],'cwd':'/'}");
 
 	CHECK(s && s->process->user.uid == 1000 && s->process->user.gid == 2);
 	spec_free(s);
-	CHECK_STR(parse_err("'process':{'user':{'uid':1e400,'gid':0},'args':['sh'],'cwd':'/'}"),
-		  "process.user.uid: must be an integer");
 	CHECK_STR(parse_err("'process':{'user':{'uid':-0.5,'gid':0},'args':['sh'],'cwd':'/'}"),
 		  "process.user.uid: must be an integer");
 	return TEST_PASS;
@@ -776,7 +565,7 @@ static int test_malformed_json(void)
 
 static int test_length_is_honoured(void)
 {
-	const char *json = "{\"ociVersion\":\"1\",\"root\":{\"path\":\"r\"}}garbage";
+	const char *json = MINI "garbage";
 	struct spec *s = spec_parse(json, strlen(json) - 7, &e);
 
 	CHECK(s);
@@ -784,7 +573,7 @@ static int test_length_is_honoured(void)
 	/* Callers may count the terminating NUL. */
 	s = spec_parse(json, strlen(json) - 7 + 1, &e);
 	CHECK(!s);
-	s = spec_parse("{\"ociVersion\":\"1\",\"root\":{\"path\":\"r\"}}\n", 40, &e);
+	s = spec_parse(MINI "\n", strlen(MINI "\n"), &e);
 	CHECK(s);
 	spec_free(s);
 	return TEST_PASS;
@@ -792,11 +581,15 @@ static int test_length_is_honoured(void)
 
 static int test_hostile_big_string(void)
 {
-	static const char head[] = "{\"ociVersion\":\"1\",\"root\":{\"path\":\"";
-	size_t n = 10 << 20, at = sizeof(head) - 1 + n;
-	char *big = xmalloc(at + 64);
+	static const char head[] = "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"";
+	size_t n = 4 << 20, at;
+	char *big;
 	struct spec *s;
 
+	/* just below the size limit: a long string is fine */
+	n -= sizeof(head) - 1 + sizeof("\"},\"hostname\":3}") - 1;
+	at = sizeof(head) - 1 + n;
+	big = xmalloc(at + 64);
 	memcpy(big, head, sizeof(head) - 1);
 	memset(big + sizeof(head) - 1, 'a', n);
 	strcpy(big + at, "\"},\"hostname\":3}");
@@ -811,25 +604,17 @@ static int test_hostile_big_string(void)
 	return TEST_PASS;
 }
 
-static int test_hostile_many_namespaces(void)
+/* {"x":[[...]],...}: depth levels in all, the root object counting as one */
+static char *nested(size_t depth)
 {
-	const char *ns = "{\"type\":\"pid\"},";
-	size_t n = 100000, head = strlen(HEAD), one = strlen(ns);
-	char *json = xmalloc(head + n * one + 64), *p = json;
-	struct spec *s;
+	size_t n = depth - 1;
+	char *json = xmalloc(2 * n + 64);
 
-	p += sprintf(p, "%s,\"linux\":{\"namespaces\":[", HEAD);
-	for (size_t i = 0; i < n; i++, p += one)
-		memcpy(p, ns, one);
-	strcpy(p - 1, "]}}");
-	for (char *c = json; *c; c++)
-		if (*c == '\'')
-			*c = '"';
-	s = spec_parse(json, strlen(json), &e);
-	free(json);
-	CHECK(!s);
-	CHECK_STR(e.msg, "linux.namespaces[1]: duplicate namespace \"pid\"");
-	return TEST_PASS;
+	strcpy(json, "{\"x\":");
+	memset(json + 5, '[', n);
+	memset(json + 5 + n, ']', n);
+	strcpy(json + 5 + 2 * n, ",\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"}}");
+	return json;
 }
 
 static int test_hostile_nesting(void)
@@ -842,14 +627,40 @@ static int test_hostile_nesting(void)
 	memset(json + depth, ']', depth);
 	json[2 * depth] = '\0';
 	s = spec_parse(json, strlen(json), &e);
-	CHECK(!s && !strncmp(e.msg, "not valid JSON near byte ", 25));
-	/* Deep but legal: inside an ignored property. */
-	depth = 900;
-	strcpy(json, "{\"x\":");
-	memset(json + 5, '[', depth);
-	memset(json + 5 + depth, ']', depth);
-	strcpy(json + 5 + 2 * depth, ",\"ociVersion\":\"1\",\"root\":{\"path\":\"r\"}}");
+	free(json);
+	CHECK(!s);
+	CHECK_STR(e.msg, "nested deeper than 64 levels at byte 64");
+	/* Exactly the limit, inside an ignored property: fine. */
+	json = nested(SPEC_MAX_DEPTH);
 	s = spec_parse(json, strlen(json), &e);
+	free(json);
+	CHECK(s);
+	spec_free(s);
+	/* Brackets in strings do not count. */
+	s = parse("'annotations':{'a':'[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+		  "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\\\'}");
+	CHECK(s && s->n_annotations == 1);
+	spec_free(s);
+	return TEST_PASS;
+}
+
+/* {"x":[0,0,...]}: n elements in an ignored property */
+static char *long_array(const char *key, size_t n)
+{
+	char *json = xmalloc(2 * n + 128), *p = json;
+
+	p += sprintf(p, "{\"%s\":[", key);
+	for (size_t i = 0; i < n; i++, p += 2)
+		memcpy(p, "0,", 2);
+	strcpy(p - 1, "],\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"}}");
+	return json;
+}
+
+static int test_hostile_array_limit(void)
+{
+	char *json = long_array("x", SPEC_MAX_ELEMS);
+	struct spec *s = spec_parse(json, strlen(json), &e);
+
 	free(json);
 	CHECK(s);
 	spec_free(s);
@@ -901,7 +712,7 @@ static int test_spec_load(void)
 	s = spec_load(dir, &e);
 	CHECK(!s);
 	CHECK_STR(e.msg, "config.json: not valid JSON near byte 13");
-	CHECK(write_config(dir, "{\"ociVersion\":\"1\",\"root\":{\"path\":\"r\"},"
+	CHECK(write_config(dir, "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},"
 			   "\"linux\":{\"namespaces\":[{\"type\":\"foo\"}]}}") == 0);
 	s = spec_load(dir, &e);
 	CHECK(!s);
@@ -910,6 +721,60 @@ static int test_spec_load(void)
 	rmdir(dir);
 	return TEST_PASS;
 }
+
+/* A valid config of exactly size bytes: MINI with a padded annotation. */
+static char *config_of_size(size_t size)
+{
+	static const char head[] = "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},"
+				   "\"annotations\":{\"pad\":\"";
+	char *json = xmalloc(size + 1);
+	size_t pad = size - (sizeof(head) - 1) - 3;
+
+	memcpy(json, head, sizeof(head) - 1);
+	memset(json + sizeof(head) - 1, 'p', pad);
+	strcpy(json + sizeof(head) - 1 + pad, "\"}}");
+	return json;
+}
+
+static int test_size_limit(void)
+{
+	char dir[] = "/tmp/keel-spec-test.XXXXXX";
+	_cleanup_free_ char *path = NULL;
+	char *json = NULL;
+	struct spec *s;
+	size_t len = 0;
+
+	CHECK(mkdtemp(dir));
+	path = xasprintf("%s/config.json", dir);
+	json = config_of_size(SPEC_MAX_SIZE);
+	CHECK(write_config(dir, json) == 0);
+	free(json);
+	s = spec_load(dir, &e);
+	CHECK(s && s->n_annotations == 1);
+	spec_free(s);
+	json = config_of_size(SPEC_MAX_SIZE + 1);
+	CHECK(write_config(dir, json) == 0);
+	s = spec_parse(json, strlen(json), &e);
+	free(json);
+	CHECK(!s && e.code == EFBIG);
+	CHECK_STR(e.msg, "larger than 4194304 bytes");
+	s = spec_load(dir, &e);
+	CHECK(!s);
+	CHECK_STR(e.msg, "config.json: larger than 4194304 bytes");
+	unlink(path);
+	rmdir(dir);
+	/* Not a regular file, no size to stat: the read itself stops. */
+	json = NULL;
+	CHECK(spec_read("/dev/zero", &json, &len, &e) == -EFBIG && !json);
+	CHECK_STR(e.msg, "larger than 4194304 bytes");
+	CHECK(spec_read("/dev/null", &json, &len, &e) == 0 && len == 0 && json[0] == '\0');
+	free(json);
+	return TEST_PASS;
+}
+
+#include "test/unit/spec_bad.inc"
+
+#include "test/unit/spec_full.inc"
 
 static int test_spec_free_null(void)
 {
@@ -923,31 +788,19 @@ int main(void)
 	RUN_TEST(test_minimal_process);
 	RUN_TEST(test_default_roundtrip);
 	RUN_TEST(test_default_rootless_roundtrip);
-	RUN_TEST(test_err_oci_version);
-	RUN_TEST(test_err_root);
-	RUN_TEST(test_err_args);
-	RUN_TEST(test_err_cwd);
-	RUN_TEST(test_err_user_ids);
 	RUN_TEST(test_user_extras);
 	RUN_TEST(test_oom_score_adj);
-	RUN_TEST(test_err_unknown_namespace);
-	RUN_TEST(test_err_duplicate_namespace);
 	RUN_TEST(test_namespaces);
 	RUN_TEST(test_ns_name);
-	RUN_TEST(test_err_hostname_uts);
-	RUN_TEST(test_err_mount_destination);
+	RUN_TEST(test_hostname_uts);
 	RUN_TEST(test_mount_options);
 	RUN_TEST(test_mount_idmaps);
 	RUN_TEST(test_rootfs_propagation);
-	RUN_TEST(test_err_unknown_capability);
 	RUN_TEST(test_capability_bits);
 	RUN_TEST(test_rlimits);
-	RUN_TEST(test_err_rlimits);
 	RUN_TEST(test_seccomp);
-	RUN_TEST(test_err_seccomp);
 	RUN_TEST(test_resources_limits);
-	RUN_TEST(test_resources_other);
-	RUN_TEST(test_resources_deny_all_devices);
+	RUN_TEST(test_resources_device_rules);
 	RUN_TEST(test_devices);
 	RUN_TEST(test_idmaps);
 	RUN_TEST(test_hooks);
@@ -956,15 +809,20 @@ int main(void)
 	RUN_TEST(test_presence_flags);
 	RUN_TEST(test_unknown_properties_ignored);
 	RUN_TEST(test_null_is_absent);
-	RUN_TEST(test_type_errors);
 	RUN_TEST(test_integer_forms);
 	RUN_TEST(test_malformed_json);
 	RUN_TEST(test_length_is_honoured);
 	RUN_TEST(test_hostile_big_string);
-	RUN_TEST(test_hostile_many_namespaces);
 	RUN_TEST(test_hostile_nesting);
 	RUN_TEST(test_long_path_in_error);
 	RUN_TEST(test_spec_load);
 	RUN_TEST(test_spec_free_null);
+	RUN_TEST(test_size_limit);
+	RUN_TEST(test_hostile_array_limit);
+	RUN_TEST(test_full_fixture);
+	RUN_TEST(test_unknown_properties_everywhere);
+	RUN_TEST(test_features);
+	RUN_TEST(test_features_accepted);
+	run_bad_configs();
 	return tap_done();
 }
