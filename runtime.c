@@ -46,7 +46,6 @@ static const struct {
 	{ "resume", "this keel was built without CONFIG_FREEZER" },
 	{ "update", "not supported by this keel yet" },
 	{ "spec", "this keel was built without CONFIG_SPEC_TEMPLATE" },
-	{ "features", "not supported by this keel yet" },
 	{ "events", "not supported by keel" },
 	{ "checkpoint", "not supported by keel" },
 	{ "restore", "not supported by keel" },

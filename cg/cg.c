@@ -296,9 +296,6 @@ int cg_check(const struct spec_resources *r, struct err *e)
 {
 	if (!r)
 		return 0;
-	if (r->other)
-		return err_set(e, ENOTSUP, "%s: not supported by this keel yet",
-			       r->first_other ? r->first_other : "linux.resources");
 	if (r->n_devices && !deny_all(r->devices, r->n_devices))
 		return err_set(e, ENOTSUP, "linux.resources.devices: not supported by this keel yet");
 	for (size_t i = 0; i < ARRAY_SIZE(not_applied); i++)

@@ -73,9 +73,51 @@ static const char run_usage[] =
 	"      --preserve-fds N     pass N extra fds to the container\n"
 	"      --pidfd-socket S     unix socket that receives a pidfd of the container process\n";
 
+static bool set(const char *s)
+{
+	return s && *s;
+}
+
+/*
+ * Fields keel parses but does not apply (yet): refusing them beats running
+ * a container with less than it asked for.
+ */
+static const char *not_applied(const struct spec *s)
+{
+	const struct spec_process *p = s->process;
+	const struct spec_linux *l = &s->linux;
+
+	if (l->n_sysctl)
+		return "linux.sysctl";
+	if (l->has_personality)
+		return "linux.personality";
+	if (l->has_time_offsets)
+		return "linux.timeOffsets";
+	if (l->has_intel_rdt)
+		return "linux.intelRdt";
+	if (l->has_net_devices)
+		return "linux.netDevices";
+	if (set(l->mount_label))
+		return "linux.mountLabel";
+	if (p->has_scheduler)
+		return "process.scheduler";
+	if (p->has_io_priority)
+		return "process.ioPriority";
+	if (p->has_exec_cpu_affinity)
+		return "process.execCPUAffinity";
+	if (set(p->apparmor_profile))
+		return "process.apparmorProfile";
+	if (set(p->selinux_label))
+		return "process.selinuxLabel";
+	if (l->seccomp && l->seccomp->listener_path)
+		return "linux.seccomp.listenerPath";
+	return NULL;
+}
+
 /* Features config.json may ask for that this build does not (yet) provide. */
 static int check_features(const struct spec *s, struct err *e)
 {
+	const char *field;
 	int r;
 
 	if (!s->process)
@@ -84,18 +126,9 @@ static int check_features(const struct spec *s, struct err *e)
 		return err_set(e, ENOTSUP, "process.terminal: this keel was built without CONFIG_CONSOLE");
 	if (s->hooks && !IS_ENABLED(CONFIG_HOOKS))
 		return err_set(e, ENOTSUP, "hooks: this keel was built without CONFIG_HOOKS");
-	if (s->linux.n_sysctl)
-		return err_set(e, ENOTSUP, "linux.sysctl: not supported by this keel yet");
-	if (s->linux.has_personality || s->linux.has_time_offsets || s->linux.has_intel_rdt)
-		return err_set(e, ENOTSUP, "linux.%s: not supported by this keel yet",
-			       s->linux.has_personality ? "personality" :
-			       s->linux.has_time_offsets ? "timeOffsets" : "intelRdt");
-	if ((s->process->apparmor_profile && *s->process->apparmor_profile) ||
-	    (s->process->selinux_label && *s->process->selinux_label))
-		return err_set(e, ENOTSUP, "process.%s: no LSM support in keel",
-			       s->process->apparmor_profile ? "apparmorProfile" : "selinuxLabel");
-	if (IS_ENABLED(CONFIG_SECCOMP) && s->linux.seccomp && s->linux.seccomp->listener_path)
-		return err_set(e, ENOTSUP, "linux.seccomp.listenerPath: not supported by this keel yet");
+	field = not_applied(s);
+	if (field)
+		return err_set(e, ENOTSUP, "%s: not supported by this keel yet", field);
 	r = ns_check(s, e);
 	if (r == 0)
 		r = mnt_check(s, e);
@@ -297,7 +330,7 @@ static int do_create(struct globals *g, const char *id, struct create_opts *o,
 	if (!realpath(o->bundle ? o->bundle : ".", m->c.bundle))
 		return err_sys(e, errno, "bundle %s", o->bundle ? o->bundle : ".");
 	cfg = xasprintf("%s/config.json", m->c.bundle);
-	r = read_file(cfg, &json, &len, e);
+	r = spec_read(cfg, &json, &len, e);
 	if (r < 0)
 		return r;
 	s = m->spec = spec_parse(json, len, e);

@@ -93,7 +93,10 @@ static int open_targets(const struct ns_exec_args *a, struct targets *t, struct 
 
 static int join(const struct ns_exec_args *a, const struct targets *t, struct err *e)
 {
-	int r = a->join_cgroup ? a->join_cgroup(a->data, e) : 0;
+	int r = proc_setup_oom(a->proc, e);
+
+	if (r == 0 && a->join_cgroup)
+		r = a->join_cgroup(a->data, e);
 
 	for (size_t i = 0; r == 0 && i < N_JOIN; i++)
 		if (t->ns[i] >= 0 && setns(t->ns[i], join_order[i].flag) < 0)

@@ -165,7 +165,9 @@ static int setup(const struct ns_init_args *a, int sync_fd, char *exe, size_t ex
 	const struct spec *s = a->spec;
 	int r;
 
-	r = join_namespaces(s, e);
+	r = proc_setup_oom(s->process, e);
+	if (r == 0)
+		r = join_namespaces(s, e);
 	if (r == 0 && spec_ns_find(s, SPEC_NS_USER) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		r = err_sys(e, errno, "become root in the user namespace");
 	if (r == 0)

@@ -38,6 +38,7 @@ __attribute__((noreturn)) void ns_init_main(const struct ns_init_args *a, int sy
 int proc_resolve_exec(const struct spec_process *p, char *out, size_t len, struct err *e);
 int proc_setup_identity(const struct spec_process *p, struct err *e);
 int proc_setup_limits(const struct spec_process *p, struct err *e);
+int proc_setup_oom(const struct spec_process *p, struct err *e);
 int proc_setup_caps(const struct spec_process *p, struct err *e);
 int proc_close_fds(int first_kept_beyond, struct err *e);
 

@@ -79,6 +79,23 @@ int proc_setup_limits(const struct spec_process *p, struct err *e)
 	return 0;
 }
 
+/*
+ * Before the mount namespace changes (the host's /proc is still there) and
+ * while root: lowering the score needs CAP_SYS_RESOURCE.
+ */
+int proc_setup_oom(const struct spec_process *p, struct err *e)
+{
+	char buf[16];
+	int n;
+
+	if (!p || !p->has_oom_score_adj)
+		return 0;
+	n = snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
+	if (write_file("/proc/self/oom_score_adj", buf, n, e) < 0)
+		return err_wrap(e, "process.oomScoreAdj");
+	return 0;
+}
+
 static int last_cap(void)
 {
 	char buf[16] = "";

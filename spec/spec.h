@@ -260,12 +260,6 @@ struct spec_resources {
 	size_t n_rdma;
 	struct spec_kv *unified;
 	size_t n_unified;
-	/*
-	 * Deprecated, never set by the parser: kept so code written against
-	 * the old placeholder still builds.  cg_check() still honours them.
-	 */
-	bool other;
-	char *first_other;
 };
 
 enum spec_sc_action {

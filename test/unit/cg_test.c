@@ -112,7 +112,7 @@ static int test_detect(void)
 
 static int test_check_messages(void)
 {
-	struct spec_resources r = { .other = true, .first_other = "linux.resources.cpu.shares" };
+	struct spec_resources r = { .cpu.has_shares = true };
 	struct err e = { 0 };
 
 	CHECK(cg_check(NULL, &e) == 0);

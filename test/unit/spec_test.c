@@ -387,7 +387,7 @@ static int test_resources_limits(void)
 	CHECK(s && (r = s->linux.resources));
 	CHECK(r->has_memory_limit && r->memory_limit == -1);
 	CHECK(r->has_pids_limit && r->pids_limit == 100);
-	CHECK(!r->other && !r->first_other && !r->n_devices && !r->memory.has_swap);
+	CHECK(!r->n_devices && !r->memory.has_swap);
 	spec_free(s);
 	s = parse(RES("{'memory':{'limit':9223372036854775807}}"));
 	CHECK(s && s->linux.resources->memory_limit == INT64_MAX);
@@ -529,7 +529,7 @@ static int test_null_is_absent(void)
 			       "'resources':{'cpu':null,'memory':{'limit':null}}}");
 
 	CHECK(s && !s->process && !s->hostname && !s->linux.seccomp);
-	CHECK(s->linux.resources && !s->linux.resources->other);
+	CHECK(s->linux.resources && !s->linux.resources->cpu.has_shares);
 	CHECK(!s->linux.resources->has_memory_limit);
 	spec_free(s);
 	CHECK(!parse_raw("{\"ociVersion\":null,\"root\":{\"path\":\"r\"}}"));
