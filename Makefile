@@ -134,7 +134,7 @@ KEEL_CFLAGS := -specs=$(SYSROOT)/keel.specs -static -fno-pie -std=gnu11 $(OPT) -
 	-D_GNU_SOURCE -Ulinux -I$(srctree) -I$(objtree)/include \
 	-include $(srctree)/include/keel/kconfig.h
 KEEL_LDFLAGS := -specs=$(SYSROOT)/keel.specs -static -no-pie -Wl,--gc-sections \
-	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,-z,noseparate-code
+	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,-z,noseparate-code -Wl,-z,norelro
 LIBS := $(if $(CONFIG_SECCOMP),-lseccomp) -lcjson
 CFLAGS ?=
 LDFLAGS ?=
@@ -197,7 +197,8 @@ $(build)/libkeel.a: $(lib-objs)
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
-$(build)/keel.unstripped: $(build)/runtime.o $(build)/libkeel.a $(build)/.ldflags
+# Objects, not the archive: lib/strtod.o must win over musl's strtod for cJSON.
+$(build)/keel.unstripped: $(objs) $(build)/.ldflags
 	$(quiet) LD $(@:$(objtree)/%=%)
 	$(Q)$(CC) $(KEEL_LDFLAGS) $(LDFLAGS) -o $@ $(filter-out $(build)/.ldflags,$^) $(LIBS)
 

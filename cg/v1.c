@@ -32,18 +32,46 @@ static bool has_opt(const char *opts, const char *name)
 	return false;
 }
 
-/* One /proc/self/mountinfo line: "id parent maj:min root mnt opts ... - type src superopts" */
+/* The n-th space-separated field of s (from 0), or NULL. */
+static char *field(char *s, int n)
+{
+	for (; n > 0 && s; n--) {
+		s = strchr(s, ' ');
+		if (s)
+			s++;
+	}
+	if (s)
+		s[strcspn(s, " ")] = '\0';
+	return s;
+}
+
+static bool copy(char *dst, size_t len, const char *src)
+{
+	return src && (size_t)snprintf(dst, len, "%s", src) < len;
+}
+
+/*
+ * One /proc/self/mountinfo line: "id parent maj:min root mnt opts ... -
+ * type src superopts".  By hand rather than sscanf: the scanf family costs
+ * about 9 KiB of a static binary.
+ */
 static bool parse_line(char *line, struct hier *h)
 {
-	char *sep = strstr(line, " - ");
-	char fstype[32];
+	char *sep = strstr(line, " - "), *type;
 
 	if (!sep)
 		return false;
 	*sep = '\0';
-	if (sscanf(sep + 3, "%31s %*s %255s", fstype, h->opts) != 2 || strcmp(fstype, "cgroup"))
+	sep += 3;
+	/* superopts (field 2) first: field() cuts the string after what it returns */
+	if (!copy(h->opts, sizeof(h->opts), field(sep, 2)))
 		return false;
-	return sscanf(line, "%*s %*s %31s %*s %255s", h->dev, h->mnt) == 2;
+	type = field(sep, 0);
+	if (!type || strcmp(type, "cgroup"))
+		return false;
+	/* mount point (field 4) before dev (field 2), for the same reason */
+	return copy(h->mnt, sizeof(h->mnt), field(line, 4)) &&
+	       copy(h->dev, sizeof(h->dev), field(line, 2));
 }
 
 static bool seen(const struct hier *h, size_t n, const char *dev)

@@ -54,7 +54,7 @@ int cmd_spec(struct globals *g, int argc, char **argv)
 		return cmd_fail(&e);
 	}
 	json = spec_default_json(rootless);
-	if (write_all(fd, json, strlen(json)) < 0 || write_all(fd, "\n", 1) < 0) {
+	if (write_all(fd, json, strlen(json)) < 0) {
 		err_sys(&e, errno, "write %s", path);
 		unlink(path);
 		return cmd_fail(&e);

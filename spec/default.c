@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/jsonw.h"
 #include "lib/util.h"
 #include "spec/spec-internal.h"
 
@@ -57,34 +58,35 @@ static const char *const default_readonly[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
 
-static cJSON *strv(const char *const *v, size_t n)
-{
-	return cJSON_CreateStringArray(v, (int)n);
-}
+#define STRV(w, key, v) jw_strv(w, key, v, ARRAY_SIZE(v))
 
-static cJSON *make_process(void)
+static void put_process(struct jw *w)
 {
 	static const char *const args[] = { "sh" };
-	cJSON *p = cJSON_CreateObject(), *user, *caps, *rl;
 
-	cJSON_AddBoolToObject(p, "terminal", true);
-	user = cJSON_AddObjectToObject(p, "user");
-	cJSON_AddNumberToObject(user, "uid", 0);
-	cJSON_AddNumberToObject(user, "gid", 0);
-	cJSON_AddItemToObject(p, "args", strv(args, ARRAY_SIZE(args)));
-	cJSON_AddItemToObject(p, "env", strv(default_env, ARRAY_SIZE(default_env)));
-	cJSON_AddStringToObject(p, "cwd", "/");
-	caps = cJSON_AddObjectToObject(p, "capabilities");
-	cJSON_AddItemToObject(caps, "bounding", strv(default_caps, ARRAY_SIZE(default_caps)));
-	cJSON_AddItemToObject(caps, "effective", strv(default_caps, ARRAY_SIZE(default_caps)));
-	cJSON_AddItemToObject(caps, "permitted", strv(default_caps, ARRAY_SIZE(default_caps)));
-	rl = cJSON_CreateObject();
-	cJSON_AddStringToObject(rl, "type", "RLIMIT_NOFILE");
-	cJSON_AddNumberToObject(rl, "hard", 1024);
-	cJSON_AddNumberToObject(rl, "soft", 1024);
-	cJSON_AddItemToArray(cJSON_AddArrayToObject(p, "rlimits"), rl);
-	cJSON_AddBoolToObject(p, "noNewPrivileges", true);
-	return p;
+	jw_open(w, "process", '{');
+	jw_bool(w, "terminal", true);
+	jw_open(w, "user", '{');
+	jw_int(w, "uid", 0);
+	jw_int(w, "gid", 0);
+	jw_close(w, '}');
+	STRV(w, "args", args);
+	STRV(w, "env", default_env);
+	jw_str(w, "cwd", "/");
+	jw_open(w, "capabilities", '{');
+	STRV(w, "bounding", default_caps);
+	STRV(w, "effective", default_caps);
+	STRV(w, "permitted", default_caps);
+	jw_close(w, '}');
+	jw_open(w, "rlimits", '[');
+	jw_open(w, NULL, '{');
+	jw_str(w, "type", "RLIMIT_NOFILE");
+	jw_int(w, "hard", 1024);
+	jw_int(w, "soft", 1024);
+	jw_close(w, '}');
+	jw_close(w, ']');
+	jw_bool(w, "noNewPrivileges", true);
+	jw_close(w, '}');
 }
 
 static bool is_id_option(const char *o)
@@ -92,54 +94,51 @@ static bool is_id_option(const char *o)
 	return str_has_prefix(o, "uid=") || str_has_prefix(o, "gid=");
 }
 
-static cJSON *make_mount(const struct default_mount *m, bool rootless)
+static void put_mount(struct jw *w, const struct default_mount *m, bool rootless)
 {
-	cJSON *j = cJSON_CreateObject(), *opts;
-
-	cJSON_AddStringToObject(j, "destination", m->destination);
-	cJSON_AddStringToObject(j, "type", m->type);
-	cJSON_AddStringToObject(j, "source", m->source);
-	if (!m->options[0])
-		return j;
-	opts = cJSON_AddArrayToObject(j, "options");
-	for (const char *const *o = m->options; *o; o++) {
-		/* Only our own id is mapped; gid=5 would fail the mount. */
-		if (rootless && is_id_option(*o))
-			continue;
-		cJSON_AddItemToArray(opts, cJSON_CreateString(*o));
+	jw_open(w, NULL, '{');
+	jw_str(w, "destination", m->destination);
+	jw_str(w, "type", m->type);
+	jw_str(w, "source", m->source);
+	if (m->options[0]) {
+		jw_open(w, "options", '[');
+		for (const char *const *o = m->options; *o; o++)
+			/* Only our own id is mapped; gid=5 would fail the mount. */
+			if (!rootless || !is_id_option(*o))
+				jw_str(w, NULL, *o);
+		jw_close(w, ']');
 	}
-	return j;
+	jw_close(w, '}');
 }
 
-static cJSON *make_mounts(bool rootless)
+static void put_mounts(struct jw *w, bool rootless)
 {
-	cJSON *a = cJSON_CreateArray();
-
+	jw_open(w, "mounts", '[');
 	for (size_t i = 0; i < ARRAY_SIZE(default_mounts); i++) {
 		const struct default_mount *m = &default_mounts[i];
 
 		if (rootless && m->rootful_only) {
 			if (!strcmp(m->destination, "/sys"))
-				cJSON_AddItemToArray(a, make_mount(&rootless_sys, true));
+				put_mount(w, &rootless_sys, true);
 			continue;
 		}
-		cJSON_AddItemToArray(a, make_mount(m, rootless));
+		put_mount(w, m, rootless);
 	}
-	return a;
+	jw_close(w, ']');
 }
 
-static cJSON *make_idmap(unsigned int host_id)
+static void put_idmap(struct jw *w, const char *key, unsigned int host_id)
 {
-	cJSON *list = cJSON_CreateArray(), *m = cJSON_CreateObject();
-
-	cJSON_AddNumberToObject(m, "containerID", 0);
-	cJSON_AddNumberToObject(m, "hostID", host_id);
-	cJSON_AddNumberToObject(m, "size", 1);
-	cJSON_AddItemToArray(list, m);
-	return list;
+	jw_open(w, key, '[');
+	jw_open(w, NULL, '{');
+	jw_int(w, "containerID", 0);
+	jw_int(w, "hostID", host_id);
+	jw_int(w, "size", 1);
+	jw_close(w, '}');
+	jw_close(w, ']');
 }
 
-static void add_namespaces(cJSON *l, bool rootless)
+static void put_namespaces(struct jw *w, bool rootless)
 {
 	static const char *const rootful[] = {
 		"pid", "network", "ipc", "uts", "mount", "cgroup",
@@ -148,56 +147,54 @@ static void add_namespaces(cJSON *l, bool rootless)
 		"pid", "ipc", "uts", "mount", "cgroup", "user",
 	};
 	const char *const *names = rootless ? rootless_ns : rootful;
-	cJSON *a = cJSON_AddArrayToObject(l, "namespaces");
 
 	_Static_assert(ARRAY_SIZE(rootful) == ARRAY_SIZE(rootless_ns), "same count");
-
+	jw_open(w, "namespaces", '[');
 	for (size_t i = 0; i < ARRAY_SIZE(rootful); i++) {
-		cJSON *ns = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(ns, "type", names[i]);
-		cJSON_AddItemToArray(a, ns);
+		jw_open(w, NULL, '{');
+		jw_str(w, "type", names[i]);
+		jw_close(w, '}');
 	}
+	jw_close(w, ']');
 }
 
-static cJSON *make_linux(bool rootless)
+static void put_linux(struct jw *w, bool rootless)
 {
-	cJSON *l = cJSON_CreateObject();
-
+	jw_open(w, "linux", '{');
 	if (rootless) {
 		/* The euid is what the kernel lets us map without privilege. */
-		cJSON_AddItemToObject(l, "uidMappings", make_idmap(geteuid()));
-		cJSON_AddItemToObject(l, "gidMappings", make_idmap(getegid()));
+		put_idmap(w, "uidMappings", geteuid());
+		put_idmap(w, "gidMappings", getegid());
 	} else {
-		cJSON *res = cJSON_AddObjectToObject(l, "resources");
-		cJSON *dev = cJSON_CreateObject();
-
-		cJSON_AddBoolToObject(dev, "allow", false);
-		cJSON_AddStringToObject(dev, "access", "rwm");
-		cJSON_AddItemToArray(cJSON_AddArrayToObject(res, "devices"), dev);
+		jw_open(w, "resources", '{');
+		jw_open(w, "devices", '[');
+		jw_open(w, NULL, '{');
+		jw_bool(w, "allow", false);
+		jw_str(w, "access", "rwm");
+		jw_close(w, '}');
+		jw_close(w, ']');
+		jw_close(w, '}');
 	}
-	add_namespaces(l, rootless);
-	cJSON_AddItemToObject(l, "maskedPaths", strv(default_masked, ARRAY_SIZE(default_masked)));
-	cJSON_AddItemToObject(l, "readonlyPaths",
-			      strv(default_readonly, ARRAY_SIZE(default_readonly)));
-	return l;
+	put_namespaces(w, rootless);
+	STRV(w, "maskedPaths", default_masked);
+	STRV(w, "readonlyPaths", default_readonly);
+	jw_close(w, '}');
 }
 
 char *spec_default_json(bool rootless)
 {
-	_cleanup_json_ cJSON *root = NULL;
-	cJSON *r;
+	struct jw w = { .pretty = true };
 
-	json_init();
-	root = cJSON_CreateObject();
-	cJSON_AddStringToObject(root, "ociVersion", "1.2.0");
-	cJSON_AddItemToObject(root, "process", make_process());
-	r = cJSON_AddObjectToObject(root, "root");
-	cJSON_AddStringToObject(r, "path", "rootfs");
-	cJSON_AddBoolToObject(r, "readonly", true);
-	cJSON_AddStringToObject(root, "hostname", "keel");
-	cJSON_AddItemToObject(root, "mounts", make_mounts(rootless));
-	cJSON_AddItemToObject(root, "linux", make_linux(rootless));
-	/* With xmalloc as cJSON's allocator, this cannot return NULL. */
-	return cJSON_Print(root);
+	jw_open(&w, NULL, '{');
+	jw_str(&w, "ociVersion", "1.2.0");
+	put_process(&w);
+	jw_open(&w, "root", '{');
+	jw_str(&w, "path", "rootfs");
+	jw_bool(&w, "readonly", true);
+	jw_close(&w, '}');
+	jw_str(&w, "hostname", "keel");
+	put_mounts(&w, rootless);
+	put_linux(&w, rootless);
+	jw_close(&w, '}');
+	return jw_finish(&w);
 }

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "lib/jsonw.h"
 #include "lib/util.h"
 #include "spec/spec-internal.h"
 
@@ -52,195 +53,107 @@ static bool libseccomp_2_6(const struct spec_features_build *b)
  * sscanf() (for numbers this document does not have): 6 KiB in a binary
  * whose allnoconfig target is 128 KiB.
  */
-struct out {
-	char *buf;
-	size_t len, cap;
-	int depth;
-	bool first;		/* nothing written yet in the open container */
-};
-
-static void put(struct out *o, const char *s, size_t n)
+static void add_enabled(struct jw *o, const char *key, bool on)
 {
-	if (o->len + n + 1 > o->cap) {
-		o->cap = (o->len + n + 1) * 2;
-		o->buf = xrealloc(o->buf, o->cap);
-	}
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-	o->buf[o->len] = '\0';
+	jw_open(o, key, '{');
+	jw_bool(o, "enabled", on);
+	jw_close(o, '}');
 }
 
-static void put_str(struct out *o, const char *s)
-{
-	put(o, "\"", 1);
-	for (; *s; s++) {
-		char esc[8];
-
-		if (*s == '"' || *s == '\\') {
-			esc[0] = '\\';
-			esc[1] = *s;
-			put(o, esc, 2);
-		} else if ((unsigned char)*s < 0x20) {
-			memcpy(esc, "\\u00", 4);
-			esc[4] = "0123456789abcdef"[(unsigned char)*s >> 4];
-			esc[5] = "0123456789abcdef"[*s & 0xf];
-			put(o, esc, 6);
-		} else {
-			put(o, s, 1);
-		}
-	}
-	put(o, "\"", 1);
-}
-
-/* Start a member (key) or an array element (key NULL). */
-static void item(struct out *o, const char *key)
-{
-	if (!o->first)
-		put(o, ",", 1);
-	put(o, "\n", 1);
-	for (int i = 0; i < o->depth; i++)
-		put(o, "  ", 2);
-	if (key) {
-		put_str(o, key);
-		put(o, ": ", 2);
-	}
-	o->first = false;
-}
-
-static void open_(struct out *o, const char *key, const char *bracket)
-{
-	item(o, key);
-	put(o, bracket, 1);
-	o->depth++;
-	o->first = true;
-}
-
-static void close_(struct out *o, const char *bracket)
-{
-	o->depth--;
-	if (!o->first) {
-		put(o, "\n", 1);
-		for (int i = 0; i < o->depth; i++)
-			put(o, "  ", 2);
-	}
-	put(o, bracket, 1);
-	o->first = false;
-}
-
-static void add_str(struct out *o, const char *key, const char *val)
-{
-	item(o, key);
-	put_str(o, val);
-}
-
-static void add_bool(struct out *o, const char *key, bool val)
-{
-	item(o, key);
-	put(o, val ? "true" : "false", val ? 4 : 5);
-}
-
-static void add_enabled(struct out *o, const char *key, bool on)
-{
-	open_(o, key, "{");
-	add_bool(o, "enabled", on);
-	close_(o, "}");
-}
-
-static void add_seccomp(struct out *o, const struct spec_features_build *b)
+static void add_seccomp(struct jw *o, const struct spec_features_build *b)
 {
 	bool v2_6 = libseccomp_2_6(b);
 
-	open_(o, "seccomp", "{");
-	add_bool(o, "enabled", IS_ENABLED(CONFIG_SECCOMP));
+	jw_open(o, "seccomp", '{');
+	jw_bool(o, "enabled", IS_ENABLED(CONFIG_SECCOMP));
 	if (!IS_ENABLED(CONFIG_SECCOMP))
-		return close_(o, "}");
-	open_(o, "actions", "[");
+		return jw_close(o, '}');
+	jw_open(o, "actions", '[');
 	/* SCMP_ACT_NOTIFY is parsed, but create refuses listenerPath (which
 	 * NOTIFY requires) until the notify path lands: not listed. */
 	for (size_t i = 0; i < spec_n_sc_actions; i++)
 		if (spec_sc_actions[i].val != SPEC_SC_NOTIFY)
-			add_str(o, NULL, spec_sc_actions[i].name);
-	close_(o, "]");
-	open_(o, "operators", "[");
+			jw_str(o, NULL, spec_sc_actions[i].name);
+	jw_close(o, ']');
+	jw_open(o, "operators", '[');
 	for (size_t i = 0; i < spec_n_sc_ops; i++)
-		add_str(o, NULL, spec_sc_ops[i].name);
-	close_(o, "]");
-	open_(o, "archs", "[");
+		jw_str(o, NULL, spec_sc_ops[i].name);
+	jw_close(o, ']');
+	jw_open(o, "archs", '[');
 	for (size_t i = 0; i < spec_n_sc_arches; i++)
 		if (v2_6 || name_index(arches_2_6, ARRAY_SIZE(arches_2_6), spec_sc_arches[i]) < 0)
-			add_str(o, NULL, spec_sc_arches[i]);
-	close_(o, "]");
-	open_(o, "knownFlags", "[");
+			jw_str(o, NULL, spec_sc_arches[i]);
+	jw_close(o, ']');
+	jw_open(o, "knownFlags", '[');
 	for (size_t i = 0; i < spec_n_sc_flags; i++)
-		add_str(o, NULL, spec_sc_flags[i]);
-	close_(o, "]");
+		jw_str(o, NULL, spec_sc_flags[i]);
+	jw_close(o, ']');
 	/* libseccomp 2.5 has no attribute for WAIT_KILLABLE_RECV (seccomp/build.c) */
-	open_(o, "supportedFlags", "[");
+	jw_open(o, "supportedFlags", '[');
 	for (size_t i = 0; i < spec_n_sc_flags; i++)
 		if (v2_6 || strcmp(spec_sc_flags[i], "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"))
-			add_str(o, NULL, spec_sc_flags[i]);
-	close_(o, "]");
-	close_(o, "}");
+			jw_str(o, NULL, spec_sc_flags[i]);
+	jw_close(o, ']');
+	jw_close(o, '}');
 }
 
-static void add_linux(struct out *o, const struct spec_features_build *b)
+static void add_linux(struct jw *o, const struct spec_features_build *b)
 {
-	open_(o, "linux", "{");
-	open_(o, "namespaces", "[");
+	jw_open(o, "linux", '{');
+	jw_open(o, "namespaces", '[');
 	for (int t = 0; t < SPEC_NS_COUNT; t++) {
 		/* ns/spawn.c ns_check() refuses these */
 		if ((t == SPEC_NS_USER && !IS_ENABLED(CONFIG_USERNS)) || t == SPEC_NS_TIME)
 			continue;
-		add_str(o, NULL, spec_ns_names[t]);
+		jw_str(o, NULL, spec_ns_names[t]);
 	}
-	close_(o, "]");
-	open_(o, "capabilities", "[");
+	jw_close(o, ']');
+	jw_open(o, "capabilities", '[');
 	for (size_t i = 0; i < spec_n_caps; i++)
-		add_str(o, NULL, spec_cap_names[i]);
-	close_(o, "]");
-	open_(o, "cgroup", "{");
-	add_bool(o, "v1", IS_ENABLED(CONFIG_CGROUP_V1));
-	add_bool(o, "v2", IS_ENABLED(CONFIG_CGROUP_V2));
-	add_bool(o, "systemd", false);
-	add_bool(o, "systemdUser", false);
-	add_bool(o, "rdma", false);
-	close_(o, "}");
+		jw_str(o, NULL, spec_cap_names[i]);
+	jw_close(o, ']');
+	jw_open(o, "cgroup", '{');
+	jw_bool(o, "v1", IS_ENABLED(CONFIG_CGROUP_V1));
+	jw_bool(o, "v2", IS_ENABLED(CONFIG_CGROUP_V2));
+	jw_bool(o, "systemd", false);
+	jw_bool(o, "systemdUser", false);
+	jw_bool(o, "rdma", false);
+	jw_close(o, '}');
 	add_seccomp(o, b);
 	add_enabled(o, "apparmor", false);
 	add_enabled(o, "selinux", false);
 	add_enabled(o, "intelRdt", false);
-	open_(o, "mountExtensions", "{");
+	jw_open(o, "mountExtensions", '{');
 	add_enabled(o, "idmap", false);
-	close_(o, "}");
-	close_(o, "}");
+	jw_close(o, '}');
+	jw_close(o, '}');
 }
 
 char *spec_features_json(const struct spec_features_build *b)
 {
-	struct out o = { .first = true };
+	struct jw o = { .pretty = true };
 	const char *opt;
 
-	put(&o, "{", 1);
-	o.depth = 1;
-	add_str(&o, "ociVersionMin", "1.0.0");
-	add_str(&o, "ociVersionMax", "1.2.0");
-	open_(&o, "hooks", "[");
+	jw_open(&o, NULL, '{');
+	jw_str(&o, "ociVersionMin", "1.0.0");
+	jw_str(&o, "ociVersionMax", "1.2.0");
+	jw_open(&o, "hooks", '[');
 	if (HOOKS_IMPLEMENTED && IS_ENABLED(CONFIG_HOOKS))
 		for (int k = 0; k < SPEC_HOOK_COUNT; k++)
-			add_str(&o, NULL, spec_hook_names[k]);
-	close_(&o, "]");
+			jw_str(&o, NULL, spec_hook_names[k]);
+	jw_close(&o, ']');
 	/* the MNT_KEEP ones are refused by mount/check.c for now */
-	open_(&o, "mountOptions", "[");
+	jw_open(&o, "mountOptions", '[');
 	for (size_t i = 0; (opt = mnt_opt_applied(i)); i++)
-		add_str(&o, NULL, opt);
-	close_(&o, "]");
+		jw_str(&o, NULL, opt);
+	jw_close(&o, ']');
 	add_linux(&o, b);
-	open_(&o, "annotations", "{");
+	jw_open(&o, "annotations", '{');
 	if (b->keel_version)
-		add_str(&o, "org.keel.version", b->keel_version);
+		jw_str(&o, "org.keel.version", b->keel_version);
 	if (IS_ENABLED(CONFIG_SECCOMP) && b->libseccomp_version)
-		add_str(&o, "io.github.seccomp.libseccomp.version", b->libseccomp_version);
-	close_(&o, "}");
-	close_(&o, "}");
+		jw_str(&o, "io.github.seccomp.libseccomp.version", b->libseccomp_version);
+	jw_close(&o, '}');
+	jw_close(&o, '}');
 	return o.buf;
 }

@@ -375,7 +375,7 @@ int spec_read(const char *path, char **json, size_t *len, struct err *e)
 	n = read_all(fd, buf, SPEC_MAX_SIZE + 1);
 	if (n < 0)
 		return err_sys(e, errno, "read %s", path);
-	if (n > SPEC_MAX_SIZE)
+	if ((size_t)n > SPEC_MAX_SIZE)
 		return err_set(e, EFBIG, "larger than %u bytes", SPEC_MAX_SIZE);
 	buf[n] = '\0';
 	*json = xrealloc(steal_ptr(&buf), (size_t)n + 1);

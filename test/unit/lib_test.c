@@ -95,6 +95,37 @@ static int test_write_file_atomic_roundtrip(void)
 	return TEST_PASS;
 }
 
+/* lib/strtod.c: what cJSON needs from it for config.json's numbers */
+static int test_strtod(void)
+{
+	static const struct {
+		const char *in;
+		double want;
+		int used;	/* characters consumed */
+	} cases[] = {
+		{ "0", 0, 1 }, { "-12", -12, 3 }, { "2.0", 2, 3 }, { "1e3", 1000, 3 },
+		{ "1.5", 1.5, 3 }, { "1E-2", 0.01, 4 }, { "12abc", 12, 2 }, { "1e", 1, 1 },
+		{ "  7,", 7, 3 }, { "+4", 4, 2 }, { "9007199254740993", 9007199254740992.0, 16 },
+		{ "4294967295", 4294967295.0, 10 }, { "-0.25e+2", -25, 8 },
+	};
+	char *end;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		double d = strtod(cases[i].in, &end);
+
+		if (d != cases[i].want || end - cases[i].in != cases[i].used) {
+			printf("#   strtod(\"%s\") = %.17g, used %d\n", cases[i].in, d,
+			       (int)(end - cases[i].in));
+			return TEST_FAIL;
+		}
+	}
+	CHECK(strtod("abc", &end) == 0 && !strcmp(end, "abc"));
+	CHECK(strtod("-", &end) == 0 && !strcmp(end, "-"));
+	errno = 0;
+	CHECK(strtod("1e999", &end) > 1e308 && errno == ERANGE);
+	return TEST_PASS;
+}
+
 int main(void)
 {
 	RUN_TEST(test_err_set_returns_negative_code);
@@ -104,5 +135,6 @@ int main(void)
 	RUN_TEST(test_zero_code_becomes_einval);
 	RUN_TEST(test_proc_start_time_self);
 	RUN_TEST(test_write_file_atomic_roundtrip);
+	RUN_TEST(test_strtod);
 	return tap_done();
 }
