@@ -58,11 +58,25 @@ double strtod(const char *restrict s, char **restrict end)
 		p++;
 	if (*p == '+' || *p == '-')
 		neg = *p++ == '-';
-	for (; digit(*p); p++, any = true)
-		v = v * 10 + (*p - '0');
-	if (*p == '.')
-		for (p++; digit(*p); p++, any = true, e10--)
+	/*
+	 * Past 19 digits more precision means nothing to a double: count the
+	 * rest only as a power of ten, so v stays finite and the result can
+	 * never be inf / inf, a NaN (the fuzzer's "1.999...9 444...4").
+	 */
+	for (; digit(*p); p++, any = true) {
+		if (v < 1e18)
 			v = v * 10 + (*p - '0');
+		else
+			e10++;
+	}
+	if (*p == '.') {
+		for (p++; digit(*p); p++, any = true) {
+			if (v < 1e18) {
+				v = v * 10 + (*p - '0');
+				e10--;
+			}
+		}
+	}
 	if (!any) {
 		if (end)
 			*end = (char *)s;
@@ -70,8 +84,12 @@ double strtod(const char *restrict s, char **restrict end)
 	}
 	if (*p == 'e' || *p == 'E')
 		e10 += exponent(&p);
-	/* divide rather than multiply by 10^-n: 20 / 10 is exactly 2 */
-	v = e10 < 0 ? v / pow10i(-e10) : v * pow10i(e10);
+	/*
+	 * Divide rather than multiply by 10^-n: 20 / 10 is exactly 2.  A zero
+	 * stays zero: 0 * 10^999 would be 0 * inf, a NaN.
+	 */
+	if (v != 0)
+		v = e10 < 0 ? v / pow10i(-e10) : v * pow10i(e10);
 	if (isinf(v))
 		errno = ERANGE;
 	if (end)

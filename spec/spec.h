@@ -431,18 +431,11 @@ struct spec_features_build {
 	const char *libseccomp_version;		/* "2.5.4"; NULL without CONFIG_SECCOMP */
 };
 
-#ifdef CONFIG_SPEC_FEATURES
 /*
  * The runtime-spec features document (features.md) of this build: what
  * this keel accepts and applies, not what the host offers.  Pretty printed
  * and NUL-terminated; the caller frees it.
  */
 char *spec_features_json(const struct spec_features_build *b);
-#else
-static inline char *spec_features_json(const struct spec_features_build *b)
-{
-	return NULL;
-}
-#endif
 
 #endif
