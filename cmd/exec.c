@@ -6,6 +6,7 @@
  * and flags on top, as runc does.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -34,13 +35,17 @@ static const char usage[] =
 	"  -e, --env NAME=VALUE      set an environment variable (repeatable)\n"
 	"  -u, --user UID[:GID]      run as this user\n"
 	"      --no-new-privs        set no_new_privs for the process\n"
+	"      --cap CAP             add a capability (repeatable)\n"
+	"  -p, --process FILE        the process as runtime-spec JSON (\"-\": stdin);\n"
+	"                            then no command is given\n"
 	"      --preserve-fds N      pass N fds beyond stdio\n";
 
 struct exec_opts {
 	bool tty, detach, nnp;
-	const char *pid_file, *console_socket, *cwd, *user;
+	const char *pid_file, *console_socket, *cwd, *user, *process;
 	char **env;		/* --env, NULL-terminated */
 	size_t n_env;
+	uint64_t caps;		/* --cap: added to every set but ambient */
 	int preserve_fds;
 };
 
@@ -95,8 +100,16 @@ static int build_process(struct spec_process *p, const struct spec *s,
 		*p = *s->process;
 	else
 		*p = (struct spec_process){ .cwd = "/" };
-	p->args = args;
-	p->terminal = o->tty;
+	if (args)
+		p->args = args;
+	p->terminal |= o->tty;
+	/* without process.capabilities the process keeps them all already */
+	if (o->caps && p->has_caps) {
+		p->caps.bounding |= o->caps;
+		p->caps.effective |= o->caps;
+		p->caps.permitted |= o->caps;
+		p->caps.inheritable |= o->caps;
+	}
 	p->env = merge_env(p->env, o->env, o->n_env);
 	if (o->cwd)
 		p->cwd = (char *)o->cwd;
@@ -106,9 +119,27 @@ static int build_process(struct spec_process *p, const struct spec *s,
 	return 0;
 }
 
+/* --process FILE (or "-"): the whole process, as containerd's shim sends it. */
+static int process_file(const char *path, struct spec_process *p, struct spec **ps,
+			struct err *e)
+{
+	_cleanup_free_ char *json = NULL;
+	size_t len;
+	int r = strcmp(path, "-") ? spec_read(path, &json, &len, e)
+				  : read_fd(0, &json, &len, e);
+
+	if (r < 0)
+		return err_wrap(e, "--process %s", path);
+	*ps = spec_parse_process(json, len, e);
+	if (!*ps)
+		return err_wrap(e, "--process %s", path);
+	*p = *(*ps)->process;
+	return 0;
+}
+
 static int parse_opts(int argc, char **argv, struct exec_opts *o)
 {
-	enum { O_PID = 256, O_CONSOLE, O_CWD, O_NNP, O_PRESERVE, O_PROCESS, O_CAP };
+	enum { O_PID = 256, O_CONSOLE, O_CWD, O_NNP, O_PRESERVE, O_CAP };
 	static const struct option opts[] = {
 		{ "tty", no_argument, NULL, 't' },
 		{ "detach", no_argument, NULL, 'd' },
@@ -119,7 +150,7 @@ static int parse_opts(int argc, char **argv, struct exec_opts *o)
 		{ "user", required_argument, NULL, 'u' },
 		{ "no-new-privs", no_argument, NULL, O_NNP },
 		{ "preserve-fds", required_argument, NULL, O_PRESERVE },
-		{ "process", required_argument, NULL, O_PROCESS },
+		{ "process", required_argument, NULL, 'p' },
 		{ "cap", required_argument, NULL, O_CAP },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -127,7 +158,7 @@ static int parse_opts(int argc, char **argv, struct exec_opts *o)
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+tde:u:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+tde:u:p:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': o->tty = true; break;
 		case 'd': o->detach = true; break;
@@ -148,17 +179,26 @@ static int parse_opts(int argc, char **argv, struct exec_opts *o)
 			if (*end || o->preserve_fds < 0 || o->preserve_fds > 1 << 16)
 				return cmd_usage("exec", "--preserve-fds: bad number \"%s\"", optarg);
 			break;
-		case O_PROCESS:
-		case O_CAP:
-			return cmd_usage("exec", "%s is not supported yet", argv[optind - 1]);
+		case 'p': o->process = optarg; break;
+		case O_CAP: {
+			int n = spec_cap_number(optarg);
+
+			if (n < 0)
+				return cmd_usage("exec", "--cap: unknown capability \"%s\"", optarg);
+			o->caps |= UINT64_C(1) << n;
+			break;
+		}
 		case 'h':
 			return cmd_help(usage), -1;
 		default:
 			return cmd_bad_option("exec", argv);
 		}
 	}
-	if (argc - optind < 2)
-		return cmd_usage("exec", "expects a container id and a command");
+	if (argc - optind < (o->process ? 1 : 2))
+		return cmd_usage("exec", "expects a container id and %s",
+				 o->process ? "no command" : "a command");
+	if (o->process && argc - optind > 1)
+		return cmd_usage("exec", "--process and a command exclude each other");
 	if (o->tty && !o->console_socket && o->detach)
 		return cmd_usage("exec", "--tty --detach needs --console-socket");
 	if (o->console_socket && !o->tty)
@@ -189,9 +229,9 @@ static int wait_process(pid_t pid)
 static int do_exec(struct globals *g, const struct exec_opts *o, char **argv,
 		   struct ns_init_result *res, struct err *e)
 {
+	struct spec *s, *pspec = NULL;
+	struct spec_process p = { 0 };
 	struct container c;
-	struct spec_process p;
-	struct spec *s;
 	int r;
 
 	if (ctr_load(&c, g->root, argv[0], e) < 0)
@@ -201,7 +241,12 @@ static int do_exec(struct globals *g, const struct exec_opts *o, char **argv,
 	s = spec_load(c.dir, e);
 	if (!s)
 		return -e->code;
-	r = build_process(&p, s, o, argv + 1, e);
+	r = o->process ? process_file(o->process, &p, &pspec, e)
+		       : build_process(&p, s, o, argv + 1, e);
+	if (r == 0 && o->process)
+		r = build_process(&p, &(struct spec){ .process = &p }, o, NULL, e);
+	if (r == 0 && p.terminal && o->detach && !o->console_socket)
+		r = err_set(e, EINVAL, "a terminal with --detach needs --console-socket");
 	if (r == 0) {
 		struct ns_exec_args a = {
 			.init_pid = c.pid, .init_start = c.start_time, .spec = s, .proc = &p,
@@ -211,6 +256,7 @@ static int do_exec(struct globals *g, const struct exec_opts *o, char **argv,
 		r = ns_exec(&a, res, e);
 	}
 	free(p.env);
+	spec_free(pspec);
 	spec_free(s);
 	return r;
 }

@@ -419,3 +419,31 @@ const char *spec_ns_name(enum spec_ns_type t)
 {
 	return (unsigned int)t < SPEC_NS_COUNT ? spec_ns_names[t] : NULL;
 }
+
+/* exec --process: one process object, checked as process.* in a config. */
+struct spec *spec_parse_process(const char *json, size_t len, struct err *e)
+{
+	_cleanup_json_ cJSON *root = NULL;
+	struct arena *a;
+	struct spec *s;
+	struct ctx c = { .e = e };
+
+	if (!parse_json(json, len, &root, e))
+		return NULL;
+	a = arena_new();
+	s = arena_alloc(a, sizeof(*s));
+	s->arena = a;
+	c.a = a;
+	if (!cJSON_IsObject(root)) {
+		err_set(e, EINVAL, "must be a JSON object");
+	} else if (parse_process(&c, root, s) == 0) {
+		return s;
+	}
+	arena_free(a);
+	return NULL;
+}
+
+int spec_cap_number(const char *name)
+{
+	return name_index(spec_cap_names, spec_n_caps, name);
+}

@@ -413,6 +413,15 @@ struct spec *spec_parse(const char *json, size_t len, struct err *e);
 struct spec *spec_load(const char *bundle, struct err *e);
 void spec_free(struct spec *s);
 
+/*
+ * exec --process: a runtime-spec process object on its own, validated as
+ * process.* of a config (errors name the field: "args: ...").  The result
+ * has only ->process set; free it with spec_free().
+ */
+struct spec *spec_parse_process(const char *json, size_t len, struct err *e);
+/* "CAP_SYS_ADMIN" -> 21; -1 if unknown. */
+int spec_cap_number(const char *name);
+
 /* The spec's namespace of this type, or NULL. */
 const struct spec_ns *spec_ns_find(const struct spec *s, enum spec_ns_type t);
 /* "pid", "network", ...; NULL for an out-of-range type. */

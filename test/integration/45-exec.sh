@@ -46,6 +46,25 @@ expect_eq "--cwd" "$(k exec --cwd /tmp "$id" /probe cwd 2>&1)" /tmp
 expect_match "--user" "$(k exec --user 65534:65534 "$id" /probe ids 2>&1)" '^uid=65534 gid=65534'
 expect_eq "--no-new-privs" "$(k exec --no-new-privs "$id" /probe nnp 2>&1)" 1
 
+# --- --process FILE and --cap ---------------------------------------------------
+cat >"$TMP/process.json" <<'JSON'
+{"cwd": "/tmp", "args": ["/probe", "ids"], "user": {"uid": 5, "gid": 6}, "env": ["A=1"],
+ "capabilities": {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"]}}
+JSON
+expect_match "--process FILE runs that process as its user" "$(k exec --process "$TMP/process.json" "$id" 2>&1)" '^uid=5 gid=6'
+expect_match "--process - reads stdin" "$(sed 's|"ids"|"cwd"|' "$TMP/process.json" | k exec --process - "$id" 2>&1)" '^/tmp$'
+# as root: a non-root uid loses its effective set at execve anyway
+sed 's|"ids"|"caps"|; s|"uid": 5, "gid": 6|"uid": 0, "gid": 0|' "$TMP/process.json" >"$TMP/caps.json"
+expect_match "--process: capabilities from the file" \
+	"$(k exec -p "$TMP/caps.json" "$id" 2>&1)" 'CapEff:[[:space:]]+0*20$'
+expect_match "--cap adds to the process's capabilities" \
+	"$(k exec --cap CAP_SYS_ADMIN -p "$TMP/caps.json" "$id" 2>&1)" 'CapEff:[[:space:]]+0*200020$'
+out=$(k exec --cap CAP_BOGUS "$id" /probe pid 2>&1); rc=$?
+expect_match "--cap refuses an unknown capability" "$out" 'unknown capability "CAP_BOGUS"'
+out=$(echo '{"cwd": "/", "args": []}' | k exec -p - "$id" 2>&1); rc=$?
+expect_eq "--process with a bad process fails" "$rc" 1
+expect_match "--process errors name the field" "$out" '^keel: --process -: (args|user): '
+
 # --- exit codes -------------------------------------------------------------------
 k exec "$id" /probe exit 9 >/dev/null 2>&1
 expect_eq "exit status comes back" "$?" 9
