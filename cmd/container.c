@@ -11,6 +11,7 @@
 #include "cg/cg.h"
 #include "cmd/container.h"
 #include "lib/cleanup.h"
+#include "lib/jsonw.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "ns/ns.h"
@@ -53,133 +54,57 @@ void ctr_path(const struct container *c, const char *name, char *buf, size_t len
 	snprintf(buf, len, "%s/%s", c->dir, name);
 }
 
-/* Values are escaped so that a path with '\n' cannot forge another key. */
-static void put(FILE *f, const char *key, const char *val)
-{
-	fprintf(f, "%s=", key);
-	for (const char *p = val; *p; p++) {
-		if (*p == '\\')
-			fputs("\\\\", f);
-		else if (*p == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*p, f);
-	}
-	fputc('\n', f);
-}
-
 int ctr_save(const struct container *c, struct err *e)
 {
-	char path[PATH_MAX + 16], num[32];
-	_cleanup_free_ char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	_cleanup_free_ char *json = NULL;
+	char path[PATH_MAX + 16];
+	struct jw w = { .pretty = false };
 
-	if (!f)
-		return err_sys(e, errno, "open_memstream");
-	fputs("# keel container state\n", f);
-	snprintf(num, sizeof(num), "%d", (int)c->pid);
-	put(f, "pid", num);
-	snprintf(num, sizeof(num), "%llu", c->start_time);
-	put(f, "start_time", num);
-	put(f, "bundle", c->bundle);
-	put(f, "rootfs", c->rootfs);
-	put(f, "created", c->created);
-	snprintf(num, sizeof(num), "%u", (unsigned)c->owner);
-	put(f, "owner", num);
-	put(f, "cgroup", c->cgroup);
-	fclose(f);
-	ctr_path(c, "state", path, sizeof(path));
-	return write_file_atomic(path, buf, len, 0600, e);
+	jw_open(&w, NULL, '{');
+	jw_str(&w, "id", c->id);
+	jw_int(&w, "pid", c->pid);
+	jw_int(&w, "startTime", (long long)c->start_time);
+	jw_str(&w, "bundle", c->bundle);
+	jw_str(&w, "rootfs", c->rootfs);
+	jw_str(&w, "created", c->created);
+	jw_int(&w, "owner", c->owner);
+	jw_str(&w, "cgroupsPath", c->cgroup);
+	jw_close(&w, '}');
+	json = jw_finish(&w);
+	ctr_path(c, "state.json", path, sizeof(path));
+	return write_file_atomic(path, json, strlen(json), 0600, e);
 }
 
-static int unescape_into(char *dst, size_t size, const char *src, const char *key,
-			 struct err *e)
+static int copy(char *dst, size_t len, const char *src, const char *key, struct err *e)
 {
-	size_t n = 0;
-
-	for (const char *p = src; *p; p++) {
-		char ch = *p;
-
-		if (ch == '\\') {
-			p++;
-			if (*p == 'n')
-				ch = '\n';
-			else if (*p == '\\')
-				ch = '\\';
-			else
-				return err_set(e, EINVAL, "state: %s: bad escape", key);
-		}
-		if (n + 1 >= size)
-			return err_set(e, EINVAL, "state: %s: too long", key);
-		dst[n++] = ch;
-	}
-	dst[n] = '\0';
+	if (!src)
+		src = "";
+	if (strlen(src) >= len)
+		return err_set(e, ENAMETOOLONG, "state.json: %s: too long", key);
+	memcpy(dst, src, strlen(src) + 1);
 	return 0;
-}
-
-static int parse_num(const char *v, unsigned long long max, unsigned long long *out,
-		     const char *key, struct err *e)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoull(v, &end, 10);
-	if (!*v || *end || errno || *out > max || *v == '-')
-		return err_set(e, EINVAL, "state: %s: bad number \"%s\"", key, v);
-	return 0;
-}
-
-static int parse_line(struct container *c, char *line, struct err *e)
-{
-	char *eq = strchr(line, '=');
-	unsigned long long n;
-	const char *key = line, *val;
-	int r = 0;
-
-	if (!eq)
-		return err_set(e, EINVAL, "state: malformed line");
-	*eq = '\0';
-	val = eq + 1;
-	if (!strcmp(key, "pid")) {
-		r = parse_num(val, 0x7fffffff, &n, key, e);
-		c->pid = n;
-	} else if (!strcmp(key, "start_time")) {
-		r = parse_num(val, ~0ULL, &c->start_time, key, e);
-	} else if (!strcmp(key, "owner")) {
-		r = parse_num(val, 0xffffffffu, &n, key, e);
-		c->owner = n;
-	} else if (!strcmp(key, "bundle")) {
-		r = unescape_into(c->bundle, sizeof(c->bundle), val, key, e);
-	} else if (!strcmp(key, "rootfs")) {
-		r = unescape_into(c->rootfs, sizeof(c->rootfs), val, key, e);
-	} else if (!strcmp(key, "created")) {
-		r = unescape_into(c->created, sizeof(c->created), val, key, e);
-	} else if (!strcmp(key, "cgroup")) {
-		r = unescape_into(c->cgroup, sizeof(c->cgroup), val, key, e);
-	}
-	/* unknown keys: written by a newer keel; ignore */
-	return r;
 }
 
 int ctr_parse_state(struct container *c, const char *text, struct err *e)
 {
-	_cleanup_free_ char *copy = xstrdup(text);
-	char *save = NULL;
+	struct spec_state *st = spec_state_parse(text, strlen(text), e);
+	int r;
 
-	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		int r;
-
-		if (*l == '#')
-			continue;
-		r = parse_line(c, l, e);
-		if (r < 0)
-			return r;
-	}
-	if (c->pid <= 0)
-		return err_set(e, EINVAL, "state: no pid");
-	c->has_state = true;
-	return 0;
+	if (!st)
+		return err_wrap(e, "state.json");
+	c->pid = st->pid;
+	c->start_time = st->start_time;
+	c->owner = st->owner;
+	r = copy(c->bundle, sizeof(c->bundle), st->bundle, "bundle", e);
+	if (r == 0)
+		r = copy(c->rootfs, sizeof(c->rootfs), st->rootfs, "rootfs", e);
+	if (r == 0)
+		r = copy(c->created, sizeof(c->created), st->created, "created", e);
+	if (r == 0)
+		r = copy(c->cgroup, sizeof(c->cgroup), st->cgroup, "cgroupsPath", e);
+	spec_state_free(st);
+	c->has_state = r == 0;
+	return r;
 }
 
 int ctr_load(struct container *c, const char *root, const char *id, struct err *e)
@@ -196,7 +121,7 @@ int ctr_load(struct container *c, const char *root, const char *id, struct err *
 			return err_set(e, ENOENT, "container \"%s\" does not exist", id);
 		return err_sys(e, errno, "stat %s", c->dir);
 	}
-	ctr_path(c, "state", path, sizeof(path));
+	ctr_path(c, "state.json", path, sizeof(path));
 	r = read_file(path, &text, NULL, e);
 	if (r == -ENOENT) {
 		err_clear(e);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A container's on-disk state under <root>/<id>/:
- *   state       key=value lines written atomically once init is ready
+ *   state.json  pid, its start time, bundle, rootfs, created, owner,
+ *               cgroupsPath: written atomically once init is ready
  *   config.json the bundle's config as it was at create (as crun keeps it)
  *   exec.fifo   exists from create until start
  * The directory existing without "state" means create is (or died) midway.
@@ -48,7 +49,7 @@ int ctr_save(const struct container *c, struct err *e);
 int ctr_lock(struct container *c, bool create, struct err *e);
 /* ctr_load() then ctr_lock() then load again: the state as the lock holder sees it. */
 int ctr_load_locked(struct container *c, const char *root, const char *id, struct err *e);
-/* Parse the state file's text (also the fuzz target). */
+/* Parse state.json's text (also the fuzz target). */
 int ctr_parse_state(struct container *c, const char *text, struct err *e);
 enum ctr_status ctr_status(const struct container *c);
 const char *ctr_status_name(enum ctr_status s);

@@ -61,6 +61,9 @@ int fail(struct ctx *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* at the top level there is no path to name */
+	if (!c->path[0])
+		return err_set(c->e, EINVAL, "%s", msg);
 	return err_set(c->e, EINVAL, "%s: %s", c->path, msg);
 }
 

@@ -311,7 +311,7 @@ static size_t trailing_garbage(const char *json, size_t len, const char *end)
 	return off < len && json[off] ? off : 0;
 }
 
-static bool parse_json(const char *json, size_t len, cJSON **root, struct err *e)
+bool spec_parse_json(const char *json, size_t len, cJSON **root, struct err *e)
 {
 	const char *end = NULL;
 	size_t bad;
@@ -345,7 +345,7 @@ struct spec *spec_parse(const char *json, size_t len, struct err *e)
 	struct spec *s;
 	struct ctx c = { .e = e };
 
-	if (!parse_json(json, len, &root, e))
+	if (!spec_parse_json(json, len, &root, e))
 		return NULL;
 	a = arena_new();
 	s = arena_alloc(a, sizeof(*s));
@@ -428,7 +428,7 @@ struct spec *spec_parse_process(const char *json, size_t len, struct err *e)
 	struct spec *s;
 	struct ctx c = { .e = e };
 
-	if (!parse_json(json, len, &root, e))
+	if (!spec_parse_json(json, len, &root, e))
 		return NULL;
 	a = arena_new();
 	s = arena_alloc(a, sizeof(*s));

@@ -57,6 +57,9 @@ void path_pop(struct ctx *c, size_t len);
 /* Set c->e to "<path>: <fmt ...>" and return -EINVAL. */
 int fail(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* parse.c: text to a cJSON tree, with the size, depth and count limits. */
+bool spec_parse_json(const char *json, size_t len, cJSON **root, struct err *e);
+
 /* Set up cJSON (allocation hooks); call before any cJSON use. */
 void json_init(void);
 /* Keep each number's source text, see json.c. */

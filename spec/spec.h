@@ -422,6 +422,19 @@ struct spec *spec_parse_process(const char *json, size_t len, struct err *e);
 /* "CAP_SYS_ADMIN" -> 21; -1 if unknown. */
 int spec_cap_number(const char *name);
 
+/* keel's state.json (cmd/container.c writes it); errors name the key. */
+struct spec_state {
+	char *id;
+	int64_t pid;
+	uint64_t start_time;	/* of pid, in clock ticks since boot */
+	int64_t owner;
+	char *bundle, *rootfs, *created, *cgroup;
+	void *arena;
+};
+
+struct spec_state *spec_state_parse(const char *json, size_t len, struct err *e);
+void spec_state_free(struct spec_state *st);
+
 /* The spec's namespace of this type, or NULL. */
 const struct spec_ns *spec_ns_find(const struct spec *s, enum spec_ns_type t);
 /* "pid", "network", ...; NULL for an out-of-range type. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * libFuzzer target for ctr_parse_state(), the reader of <root>/<id>/state.
+ * libFuzzer target for ctr_parse_state(), the reader of <root>/<id>/state.json.
  * The file is keel's own, but it sits on disk where anything with access
  * to --root can edit it, and "keel list" reads every one.  The input is
  * NUL-terminated as read_file() leaves it.  Built and run by "make fuzz".

@@ -35,7 +35,7 @@ pid=$(json_field "$st" pid)
 if pid_alive "$pid" && [ "$pid" -gt 0 ]; then ok "created init pid is alive"; else fail "created init pid is alive" "pid '$pid'" "state: $st"; fi
 expect_eq "--pid-file holds the init pid" "$(cat "$TMP/init.pid" 2>/dev/null)" "$pid"
 if [ -p "$ROOT/$id/exec.fifo" ]; then ok "exec.fifo exists while created"; else fail "exec.fifo exists while created" "$(ls -la "$ROOT/$id" 2>&1)"; fi
-if [ -f "$ROOT/$id/state" ]; then ok "state file exists in the state dir"; else fail "state file exists in the state dir"; fi
+if [ -f "$ROOT/$id/state.json" ]; then ok "state.json exists in the state dir"; else fail "state.json exists in the state dir"; fi
 sleep 0.5
 if [ ! -e "$marker" ]; then ok "user program has not run before start"; else fail "user program has not run before start"; fi
 

@@ -782,6 +782,40 @@ static int test_spec_free_null(void)
 	return TEST_PASS;
 }
 
+/* state.json: what keel writes parses back; what an editor broke is refused */
+static int test_state_file(void)
+{
+	static const char ok[] = "{\"id\":\"c1\",\"pid\":1234,\"startTime\":18446744073709551615,"
+		"\"bundle\":\"/b\",\"rootfs\":\"/b/r\",\"created\":\"t\",\"owner\":7,"
+		"\"cgroupsPath\":\"/keel/c1\",\"future\":1}";
+	static const struct {
+		const char *json, *err;
+	} bad[] = {
+		{ "{\"id\":\"c\",\"pid\":0,\"startTime\":1,\"bundle\":\"/b\",\"rootfs\":\"/r\",\"created\":\"t\"}",
+		  "pid: must be a process id" },
+		{ "{\"id\":\"c\",\"pid\":1,\"startTime\":1,\"bundle\":\"b\",\"rootfs\":\"/r\",\"created\":\"t\"}",
+		  "bundle: must be an absolute path" },
+		{ "{\"id\":\"c\",\"pid\":1,\"bundle\":\"/b\",\"rootfs\":\"/r\",\"created\":\"t\"}",
+		  "startTime: missing" },
+		{ "[]", "must be an object" },
+	};
+	struct err er = { 0 };
+	struct spec_state *st = spec_state_parse(ok, sizeof(ok) - 1, &er);
+
+	CHECK(st);
+	CHECK(st->pid == 1234 && st->start_time == UINT64_MAX && st->owner == 7);
+	CHECK_STR(st->id, "c1");
+	CHECK_STR(st->bundle, "/b");
+	CHECK_STR(st->cgroup, "/keel/c1");
+	spec_state_free(st);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		err_clear(&er);
+		CHECK(!spec_state_parse(bad[i].json, strlen(bad[i].json), &er));
+		CHECK_STR(er.msg, bad[i].err);
+	}
+	return TEST_PASS;
+}
+
 int main(void)
 {
 	RUN_TEST(test_minimal);
@@ -823,6 +857,7 @@ int main(void)
 	RUN_TEST(test_unknown_properties_everywhere);
 	RUN_TEST(test_features);
 	RUN_TEST(test_features_accepted);
+	RUN_TEST(test_state_file);
 	run_bad_configs();
 	return tap_done();
 }
