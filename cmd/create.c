@@ -91,8 +91,6 @@ static const char *not_applied(const struct spec *s)
 		return "linux.sysctl";
 	if (l->has_personality)
 		return "linux.personality";
-	if (l->has_time_offsets)
-		return "linux.timeOffsets";
 	if (l->has_intel_rdt)
 		return "linux.intelRdt";
 	if (l->has_net_devices)

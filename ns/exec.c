@@ -10,6 +10,10 @@
  */
 #include <fcntl.h>
 #include <sched.h>
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,7 +41,7 @@ static const struct {
 
 struct targets {
 	int ns[N_JOIN];		/* -1: the same as ours, nothing to join */
-	int pidns, root;
+	int pidns, timens, root;	/* pid and time: entered before the fork */
 };
 
 static void close_targets(struct targets *t)
@@ -47,6 +51,8 @@ static void close_targets(struct targets *t)
 			close(t->ns[i]);
 	if (t->pidns >= 0)
 		close(t->pidns);
+	if (t->timens >= 0)
+		close(t->timens);
 	if (t->root >= 0)
 		close(t->root);
 }
@@ -81,6 +87,9 @@ static int open_targets(const struct ns_exec_args *a, struct targets *t, struct 
 	t->pidns = ns_fd(a->init_pid, "pid", e);
 	if (t->pidns < -1)
 		return t->pidns;
+	t->timens = ns_fd(a->init_pid, "time", e);
+	if (t->timens < -1)
+		return t->timens;
 	snprintf(path, sizeof(path), "/proc/%d/root", (int)a->init_pid);
 	t->root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (t->root < 0)
@@ -197,7 +206,7 @@ static int wait_exec(int sock, pid_t *pid, struct ns_init_result *res, struct er
 
 int ns_exec(const struct ns_exec_args *a, struct ns_init_result *res, struct err *e)
 {
-	struct targets t = { .pidns = -1, .root = -1 };
+	struct targets t = { .pidns = -1, .timens = -1, .root = -1 };
 	_cleanup_close_ int sock = -1;
 	_cleanup_pid_ pid_t pid = -1;
 	int sv[2], r;
@@ -208,6 +217,8 @@ int ns_exec(const struct ns_exec_args *a, struct ns_init_result *res, struct err
 	r = open_targets(a, &t, e);
 	if (r == 0 && t.pidns >= 0 && setns(t.pidns, CLONE_NEWPID) < 0)
 		r = err_sys(e, errno, "join the container's pid namespace");
+	if (r == 0 && t.timens >= 0 && setns(t.timens, CLONE_NEWTIME) < 0)
+		r = err_sys(e, errno, "join the container's time namespace");
 	if (r == 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		r = err_sys(e, errno, "socketpair");
 	if (r < 0) {

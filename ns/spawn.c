@@ -6,6 +6,10 @@
  */
 #include <fcntl.h>
 #include <sched.h>
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,19 +61,64 @@ int ns_check(const struct spec *s, struct err *e)
 		return err_set(e, ENOTSUP, "linux.namespaces: joining a user namespace by path is not supported yet");
 	if (user && !user->path && (!s->linux.n_uid_mappings || !s->linux.n_gid_mappings))
 		return err_set(e, EINVAL, "linux.uidMappings: a new user namespace needs uidMappings and gidMappings");
-	if (spec_ns_find(s, SPEC_NS_TIME))
-		return err_set(e, ENOTSUP, "linux.namespaces: time namespace is not supported yet");
+	if (s->linux.has_time_offsets &&
+	    (!spec_ns_find(s, SPEC_NS_TIME) || spec_ns_find(s, SPEC_NS_TIME)->path))
+		return err_set(e, EINVAL, "linux.timeOffsets: needs a new time namespace");
 	return 0;
 }
 
+/*
+ * CLONE_NEWTIME shares its bit with the exit signal in clone()'s flags: the
+ * time namespace is made by unshare() before the clone instead (see
+ * enter_time_ns).
+ */
 static unsigned long clone_flags(const struct spec *s)
 {
 	unsigned long f = 0;
 
 	for (size_t i = 0; i < s->linux.n_namespaces; i++)
-		if (!s->linux.namespaces[i].path)
+		if (!s->linux.namespaces[i].path && s->linux.namespaces[i].type != SPEC_NS_TIME)
 			f |= s->linux.namespaces[i].clone_flag;
 	return f;
+}
+
+static int write_offsets(const struct spec_time_offsets *t, struct err *e)
+{
+	char buf[128];
+	int n = 0;
+
+	if (t->has_monotonic)
+		n += snprintf(buf + n, sizeof(buf) - n, "monotonic %lld %u\n",
+			      (long long)t->monotonic.secs, t->monotonic.nanosecs);
+	if (t->has_boottime)
+		n += snprintf(buf + n, sizeof(buf) - n, "boottime %lld %u\n",
+			      (long long)t->boottime.secs, t->boottime.nanosecs);
+	if (n && write_file("/proc/self/timens_offsets", buf, n, e) < 0)
+		return err_wrap(e, "linux.timeOffsets");
+	return 0;
+}
+
+/*
+ * A time namespace only takes effect for children, and its offsets can only
+ * be set before any process lives in it: unshare here, set them, then clone
+ * init into it.  Joining one by path works the same way, through setns.
+ */
+static int enter_time_ns(const struct spec *s, struct err *e)
+{
+	const struct spec_ns *ns = spec_ns_find(s, SPEC_NS_TIME);
+	_cleanup_close_ int fd = -1;
+
+	if (!ns)
+		return 0;
+	if (!ns->path) {
+		if (unshare(CLONE_NEWTIME) < 0)
+			return err_sys(e, errno, "linux.namespaces: new time namespace");
+		return write_offsets(&s->linux.time_offsets, e);
+	}
+	fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWTIME) < 0)
+		return err_sys(e, errno, "linux.namespaces: join time namespace %s", ns->path);
+	return 0;
 }
 
 /*
@@ -188,6 +237,8 @@ int ns_create_init(const struct ns_init_args *a, struct ns_init_result *res, str
 	int sv[2], r;
 
 	r = join_pid_ns(a->spec, e);
+	if (r == 0)
+		r = enter_time_ns(a->spec, e);
 	if (r < 0)
 		return r;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)

@@ -103,7 +103,7 @@ static void add_linux(struct jw *o, const struct spec_features_build *b)
 	jw_open(o, "namespaces", '[');
 	for (int t = 0; t < SPEC_NS_COUNT; t++) {
 		/* ns/spawn.c ns_check() refuses these */
-		if ((t == SPEC_NS_USER && !IS_ENABLED(CONFIG_USERNS)) || t == SPEC_NS_TIME)
+		if (t == SPEC_NS_USER && !IS_ENABLED(CONFIG_USERNS))
 			continue;
 		jw_str(o, NULL, spec_ns_names[t]);
 	}

@@ -121,4 +121,24 @@ kill -KILL "$helper" 2>/dev/null
 
 expect_eq "host hostname unchanged" "$(hostname)" "$host_hostname"
 
+# --- time namespace with linux.timeOffsets -------------------------------------
+if [ -e /proc/self/ns/time ]; then
+	T=$TMP/time
+	bundle_clone "$T" "$B"
+	sed -i 's|"namespaces": \[{"type": "pid"}|"namespaces": [{"type": "time"},{"type": "pid"}|' "$T/config.json"
+	bundle_insert "$T" linux '"timeOffsets": {"boottime": {"secs": 2000000}, "monotonic": {"secs": 3000000, "nanosecs": 5}}'
+	bundle_args "$T" '"/bin/cat","/proc/uptime"'
+	id=$(new_id)
+	up=$(k run --bundle "$T" "$id" 2>&1)
+	expect_match "boottime offset shows in the container's uptime" "$up" '^200[0-9]{4}\.'
+	host_up=$(cut -d. -f1 /proc/uptime)
+	if [ "$host_up" -lt 2000000 ]; then ok "the host's clock is untouched"; else skip "the host's clock is untouched" "host uptime over 23 days"; fi
+	N=$TMP/time-nons
+	bundle_clone "$N" "$B"
+	bundle_insert "$N" linux '"timeOffsets": {"boottime": {"secs": 1}}'
+	expect_create_fails "timeOffsets without a new time namespace" "$N" 'linux.timeOffsets: needs a new time namespace'
+else
+	skip "time namespace" "the kernel has no time namespaces (/proc/self/ns/time)"
+fi
+
 done_testing
