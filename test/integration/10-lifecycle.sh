@@ -160,4 +160,40 @@ k delete --force "$id" >/dev/null 2>&1; rc=$?
 expect_rc "delete --force of a running container exits 0" $rc 0
 if [ ! -e "$ROOT/$id" ]; then ok "delete --force removes a running container"; else fail "delete --force removes a running container"; fi
 
+# --- every command has --help ------------------------------------------------------
+for c in create start run state kill delete list ps exec pause resume spec features; do
+	if ! "$KEEL" "$c" --help >"$TMP/help.out" 2>&1; then
+		grep -q 'built without' "$TMP/help.out" && continue
+		fail "$c --help exits 0" "$(cat "$TMP/help.out")"
+		continue
+	fi
+	expect_match "$c --help prints its usage" "$(head -1 "$TMP/help.out")" "^Usage: keel $c"
+done
+
+# --- state stays true when init dies behind keel's back ------------------------------
+K=$TMP/killed
+bundle_clone "$K" "$B"
+bundle_args "$K" '"/probe","sleep","60"'
+id=$(new_id)
+k create --bundle "$K" "$id" >/dev/null 2>&1
+pid=$(pid_of "$id")
+kill -KILL "$pid" 2>/dev/null
+wait_pid_gone "$pid" 5
+expect_eq "init killed while created: state says stopped" "$(status_of "$id")" stopped
+if k delete "$id" >/dev/null 2>&1; then ok "a container whose init died deletes without --force"; else fail "a container whose init died deletes without --force"; fi
+id=$(new_id)
+k run -d --bundle "$K" "$id" >/dev/null 2>&1
+pid=$(pid_of "$id")
+kill -KILL "$pid" 2>/dev/null
+wait_pid_gone "$pid" 5
+expect_eq "init killed while running: state says stopped" "$(status_of "$id")" stopped
+k delete "$id" >/dev/null 2>&1
+# pid reuse: the recorded pid is alive but is not the process create made
+id=$(new_id)
+k run -d --bundle "$K" "$id" >/dev/null 2>&1
+sed -i 's/"startTime":[0-9]*/"startTime":1/' "$ROOT/$id/state.json"
+expect_eq "a live pid with another start time is not the container: stopped" "$(status_of "$id")" stopped
+sed -i 's/"pid":[0-9]*/"pid":1/' "$ROOT/$id/state.json"
+expect_eq "not even pid 1 of the host" "$(status_of "$id")" stopped
+
 done_testing
