@@ -36,6 +36,10 @@ int v1_enter(const char *path, pid_t pid, struct err *e);
 int v1_destroy(const char *path, struct err *e);
 int v1_freeze(const char *path, bool frozen, struct err *e);
 bool v1_frozen(const char *path);
+/* v1's driver operations that the hybrid driver shares */
+int v1_drv_freeze(struct cg *cg, bool frozen, struct err *e);
+bool v1_drv_frozen(struct cg *cg);
+char *v1_drv_procs_dir(struct cg *cg);
 /* <mount of controller><path>, malloc'd; NULL controller: pids, memory or any */
 char *v1_dir(const char *controller, const char *path);
 

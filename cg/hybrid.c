@@ -41,27 +41,12 @@ static int drv_destroy(struct cg *cg, struct err *e)
 	return rc;
 }
 
-static int drv_freeze(struct cg *cg, bool frozen, struct err *e)
-{
-	return v1_freeze(cg->path, frozen, e);
-}
-
-static bool drv_frozen(struct cg *cg)
-{
-	return v1_frozen(cg->path);
-}
-
-static char *drv_procs_dir(struct cg *cg)
-{
-	return v1_dir(NULL, cg->path);
-}
-
 const struct cg_driver cg_hybrid_driver = {
 	.name = "hybrid",
 	.create = drv_create,
 	.enter = drv_enter,
 	.destroy = drv_destroy,
-	.freeze = IS_ENABLED(CONFIG_FREEZER) ? drv_freeze : NULL,
-	.frozen = IS_ENABLED(CONFIG_FREEZER) ? drv_frozen : NULL,
-	.procs_dir = drv_procs_dir,
+	.freeze = IS_ENABLED(CONFIG_FREEZER) ? v1_drv_freeze : NULL,
+	.frozen = IS_ENABLED(CONFIG_FREEZER) ? v1_drv_frozen : NULL,
+	.procs_dir = v1_drv_procs_dir,
 };

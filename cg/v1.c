@@ -282,7 +282,7 @@ static int drv_destroy(struct cg *cg, struct err *e)
 	return v1_destroy(cg->path, e);
 }
 
-static int drv_freeze(struct cg *cg, bool frozen, struct err *e)
+int v1_drv_freeze(struct cg *cg, bool frozen, struct err *e)
 {
 	return v1_freeze(cg->path, frozen, e);
 }
@@ -294,12 +294,12 @@ bool v1_frozen(const char *path)
 	return dir && cg_has_line(dir, "freezer.state", "FROZEN");
 }
 
-static bool drv_frozen(struct cg *cg)
+bool v1_drv_frozen(struct cg *cg)
 {
 	return v1_frozen(cg->path);
 }
 
-static char *drv_procs_dir(struct cg *cg)
+char *v1_drv_procs_dir(struct cg *cg)
 {
 	return v1_dir(NULL, cg->path);
 }
@@ -309,7 +309,7 @@ const struct cg_driver cg_v1_driver = {
 	.create = drv_create,
 	.enter = drv_enter,
 	.destroy = drv_destroy,
-	.freeze = IS_ENABLED(CONFIG_FREEZER) ? drv_freeze : NULL,
-	.frozen = IS_ENABLED(CONFIG_FREEZER) ? drv_frozen : NULL,
-	.procs_dir = drv_procs_dir,
+	.freeze = IS_ENABLED(CONFIG_FREEZER) ? v1_drv_freeze : NULL,
+	.frozen = IS_ENABLED(CONFIG_FREEZER) ? v1_drv_frozen : NULL,
+	.procs_dir = v1_drv_procs_dir,
 };

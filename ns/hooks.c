@@ -18,15 +18,6 @@
 #include "lib/util.h"
 #include "ns/ns-internal.h"
 
-static const char *const kind_names[SPEC_HOOK_COUNT] = {
-	[SPEC_HOOK_PRESTART] = "prestart",
-	[SPEC_HOOK_CREATE_RUNTIME] = "createRuntime",
-	[SPEC_HOOK_CREATE_CONTAINER] = "createContainer",
-	[SPEC_HOOK_START_CONTAINER] = "startContainer",
-	[SPEC_HOOK_POSTSTART] = "poststart",
-	[SPEC_HOOK_POSTSTOP] = "poststop",
-};
-
 static int state_fd(const char *state, struct err *e)
 {
 	int fd = memfd_create("keel-state", MFD_CLOEXEC);
@@ -122,7 +113,7 @@ int hooks_run(const struct spec *s, enum spec_hook_kind kind, const char *state,
 	if (in < 0)
 		return in;
 	for (size_t i = 0; i < n; i++)
-		if (run_one(&s->hooks->list[kind][i], kind_names[kind], i, in, e) < 0)
+		if (run_one(&s->hooks->list[kind][i], spec_hook_name(kind), i, in, e) < 0)
 			return -e->code;
 	return 0;
 }

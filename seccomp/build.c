@@ -87,16 +87,6 @@ int sc_flag(const char *name, int *attr)
 	return -ENOENT;
 }
 
-bool sc_uses_notify(const struct spec_seccomp *s)
-{
-	if (s->default_action == SPEC_SC_NOTIFY)
-		return true;
-	for (size_t i = 0; i < s->n_rules; i++)
-		if (s->rules[i].action == SPEC_SC_NOTIFY)
-			return true;
-	return false;
-}
-
 static int add_archs(scmp_filter_ctx ctx, const struct spec_seccomp *s, struct err *e)
 {
 	for (size_t i = 0; s->architectures && s->architectures[i]; i++) {

@@ -37,7 +37,6 @@ uint32_t sc_arch(const char *oci_name);
  * unknown flag, -EOPNOTSUPP for a known one this libseccomp cannot set.
  */
 int sc_flag(const char *name, int *attr);
-bool sc_uses_notify(const struct spec_seccomp *s);
 
 /* Build the whole filter in memory, without loading it. */
 int sc_build(const struct spec_seccomp *s, scmp_filter_ctx *out, struct err *e);

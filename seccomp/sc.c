@@ -34,7 +34,7 @@ static int check_notify_rule(const struct spec_sc_rule *r, size_t i, struct err 
 
 static int check_notify(const struct spec_seccomp *s, struct err *e)
 {
-	bool notify = sc_uses_notify(s);
+	bool notify = spec_sc_uses_notify(s);
 
 	if (!IS_ENABLED(CONFIG_SECCOMP_NOTIFY) && (notify || s->listener_path))
 		return err_set(e, ENOTSUP,
@@ -144,7 +144,7 @@ int sc_apply(const struct spec_seccomp *s, int *notify_fd, struct err *e)
 		return err_sys(e, EACCES, "linux.seccomp: load filter (needs CAP_SYS_ADMIN or no_new_privs)");
 	if (rc < 0)
 		return err_sys(e, -rc, "linux.seccomp: load filter");
-	if (!IS_ENABLED(CONFIG_SECCOMP_NOTIFY) || !sc_uses_notify(s))
+	if (!IS_ENABLED(CONFIG_SECCOMP_NOTIFY) || !spec_sc_uses_notify(s))
 		return 0;
 	/* libseccomp keeps this fd (O_CLOEXEC) in global state; the caller owns it now */
 	rc = seccomp_notify_fd(ctx);

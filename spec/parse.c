@@ -338,7 +338,9 @@ bool spec_parse_json(const char *json, size_t len, cJSON **root, struct err *e)
 	return true;
 }
 
-struct spec *spec_parse(const char *json, size_t len, struct err *e)
+/* JSON text to a spec in its own arena, fn filling it from the root. */
+static struct spec *parse_top(const char *json, size_t len,
+			      int (*fn)(struct ctx *c, const cJSON *j, void *base), struct err *e)
 {
 	_cleanup_json_ cJSON *root = NULL;
 	struct arena *a;
@@ -351,11 +353,21 @@ struct spec *spec_parse(const char *json, size_t len, struct err *e)
 	s = arena_alloc(a, sizeof(*s));
 	s->arena = a;
 	c.a = a;
-	if (parse_spec(&c, root, s) < 0) {
+	if (fn(&c, root, s) < 0) {
 		arena_free(a);
 		return NULL;
 	}
 	return s;
+}
+
+static int parse_spec_root(struct ctx *c, const cJSON *j, void *base)
+{
+	return parse_spec(c, j, base);
+}
+
+struct spec *spec_parse(const char *json, size_t len, struct err *e)
+{
+	return parse_top(json, len, parse_spec_root, e);
 }
 
 int spec_read(const char *path, char **json, size_t *len, struct err *e)
@@ -420,27 +432,17 @@ const char *spec_ns_name(enum spec_ns_type t)
 	return (unsigned int)t < SPEC_NS_COUNT ? spec_ns_names[t] : NULL;
 }
 
+static int parse_process_root(struct ctx *c, const cJSON *j, void *base)
+{
+	int r = get_object(c, j);
+
+	return r < 0 ? r : parse_process(c, j, base);
+}
+
 /* exec --process: one process object, checked as process.* in a config. */
 struct spec *spec_parse_process(const char *json, size_t len, struct err *e)
 {
-	_cleanup_json_ cJSON *root = NULL;
-	struct arena *a;
-	struct spec *s;
-	struct ctx c = { .e = e };
-
-	if (!spec_parse_json(json, len, &root, e))
-		return NULL;
-	a = arena_new();
-	s = arena_alloc(a, sizeof(*s));
-	s->arena = a;
-	c.a = a;
-	if (!cJSON_IsObject(root)) {
-		err_set(e, EINVAL, "must be a JSON object");
-	} else if (parse_process(&c, root, s) == 0) {
-		return s;
-	}
-	arena_free(a);
-	return NULL;
+	return parse_top(json, len, parse_process_root, e);
 }
 
 int spec_cap_number(const char *name)

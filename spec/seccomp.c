@@ -138,16 +138,6 @@ static const struct field seccomp_fields[] = {
 	FIELD_FN("syscalls", parse_rules),
 };
 
-static bool uses_notify(const struct spec_seccomp *s)
-{
-	if (s->default_action == SPEC_SC_NOTIFY)
-		return true;
-	for (size_t i = 0; i < s->n_rules; i++)
-		if (s->rules[i].action == SPEC_SC_NOTIFY)
-			return true;
-	return false;
-}
-
 int parse_seccomp(struct ctx *c, const cJSON *j, void *base)
 {
 	struct spec_linux *l = base;
@@ -170,7 +160,7 @@ int parse_seccomp(struct ctx *c, const cJSON *j, void *base)
 	}
 	/* The notify fd goes to a listener: without one the filter would
 	 * block the container on its first notified syscall. */
-	if (uses_notify(s) && !s->listener_path) {
+	if (spec_sc_uses_notify(s) && !s->listener_path) {
 		path_key(c, "listenerPath");
 		return fail(c, "missing (required by SCMP_ACT_NOTIFY)");
 	}

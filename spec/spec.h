@@ -419,6 +419,18 @@ void spec_free(struct spec *s);
  * has only ->process set; free it with spec_free().
  */
 struct spec *spec_parse_process(const char *json, size_t len, struct err *e);
+/* Does the filter use SCMP_ACT_NOTIFY anywhere?  (Inline: seccomp/ uses it.) */
+static inline bool spec_sc_uses_notify(const struct spec_seccomp *s)
+{
+	if (s->default_action == SPEC_SC_NOTIFY)
+		return true;
+	for (size_t i = 0; i < s->n_rules; i++)
+		if (s->rules[i].action == SPEC_SC_NOTIFY)
+			return true;
+	return false;
+}
+/* "prestart", "createRuntime", ... as config.json names them. */
+const char *spec_hook_name(enum spec_hook_kind k);
 /* "CAP_SYS_ADMIN" -> 21; -1 if unknown. */
 int spec_cap_number(const char *name);
 

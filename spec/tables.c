@@ -225,3 +225,8 @@ const struct name_val spec_personalities[2] = {
 	{ "LINUX", 0x0000 },	/* PER_LINUX */
 	{ "LINUX32", 0x0008 },	/* PER_LINUX32 */
 };
+
+const char *spec_hook_name(enum spec_hook_kind k)
+{
+	return (unsigned int)k < SPEC_HOOK_COUNT ? spec_hook_names[k] : "?";
+}
