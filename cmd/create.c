@@ -34,7 +34,7 @@
 
 struct create_opts {
 	const char *bundle, *pid_file, *console_socket, *pidfd_socket;	/* absolute */
-	bool no_pivot, detach, keep;
+	bool no_pivot, detach, keep, no_new_keyring;
 	bool attached;		/* a foreground run: keel itself is the terminal */
 	int preserve_fds;
 };
@@ -56,7 +56,7 @@ static const char create_usage[] =
 	"      --pid-file FILE      write the container process's pid to FILE\n"
 	"      --console-socket S   unix socket that receives the terminal master\n"
 	"      --no-pivot           MS_MOVE + chroot instead of pivot_root (ramdisk roots)\n"
-	"      --no-new-keyring     accepted for runc compatibility (keel makes no keyring)\n"
+	"      --no-new-keyring     keep the caller's session keyring (default: a new one)\n"
 	"      --preserve-fds N     pass N fds beyond stdio (3..3+N-1) to the container\n"
 	"      --pidfd-socket S     unix socket that receives a pidfd of the container process\n";
 
@@ -69,7 +69,7 @@ static const char run_usage[] =
 	"      --pid-file FILE      write the container process's pid to FILE\n"
 	"      --console-socket S   unix socket that receives the terminal master\n"
 	"      --no-pivot           MS_MOVE + chroot instead of pivot_root\n"
-	"      --no-new-keyring     accepted for runc compatibility\n"
+	"      --no-new-keyring     keep the caller's session keyring\n"
 	"      --preserve-fds N     pass N extra fds to the container\n"
 	"      --pidfd-socket S     unix socket that receives a pidfd of the container process\n";
 
@@ -283,7 +283,8 @@ static int spawn(struct made *m, const struct spec *s, const struct create_opts 
 	char fifo[PATH_MAX + 16];
 	struct ns_init_args a = {
 		.spec = s, .rootfs = m->c.rootfs, .fifo = fifo, .no_pivot = o->no_pivot,
-		.preserve_fds = o->preserve_fds, .before_go = enter_cgroup,
+		.preserve_fds = o->preserve_fds, .new_keyring = !o->no_new_keyring,
+		.before_go = enter_cgroup,
 		.on_mounted = on_mounted, .data = m,
 	};
 	struct ns_init_result res;
@@ -388,7 +389,7 @@ static int parse_opts(int argc, char **argv, bool run, struct create_opts *o, co
 		case O_PID: o->pid_file = optarg; break;
 		case O_CONSOLE: o->console_socket = optarg; break;
 		case O_NOPIVOT: o->no_pivot = true; break;
-		case O_NOKEYRING: break;
+		case O_NOKEYRING: o->no_new_keyring = true; break;
 		case O_KEEP: o->keep = true; break;
 		case O_PIDFD: o->pidfd_socket = optarg; break;
 		case O_PRESERVE:

@@ -15,12 +15,14 @@
  * to the container's stderr, which is all that is left.
  */
 #include <fcntl.h>
+#include <linux/keyctl.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -167,6 +169,13 @@ static int setup(const struct ns_init_args *a, int sync_fd, char *exe, size_t ex
 	int r;
 
 	r = proc_setup_oom(s->process, e);
+	/*
+	 * A session keyring of its own: otherwise the container shares the
+	 * caller's, and with it whatever keys the host keeps there.
+	 */
+	if (r == 0 && a->new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
+	    errno != ENOSYS)
+		r = err_sys(e, errno, "join a new session keyring");
 	if (r == 0)
 		r = join_namespaces(s, e);
 	if (r == 0 && spec_ns_find(s, SPEC_NS_USER) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))

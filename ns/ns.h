@@ -18,6 +18,7 @@ struct ns_init_args {
 	const char *rootfs;		/* absolute path on the host */
 	const char *fifo;		/* absolute path of exec.fifo */
 	bool no_pivot;
+	bool new_keyring;		/* a session keyring of its own, as runc gives */
 	int preserve_fds;		/* fds 3 .. 3+n-1 pass to the container */
 	/*
 	 * Called in the parent after clone, before init may go on: put the

@@ -7,7 +7,7 @@
  *	pid ppid ids hostname ns caps seccomp nnp cwd env fds mounts umask
  *	cgroup rlimit NAME | write PATH | stat PATH | sleep N | exit N |
  *	signal-wait | syscall getcwd | syscall personality ARG |
- *	fork N SECS | tty
+ *	fork N SECS | tty | keyring
  *
  * and one for the host side of a test:
  *
@@ -522,6 +522,12 @@ int main(int argc, char **argv)
 		return do_signal_wait();
 	if (!strcmp(cmd, "tty"))
 		return do_tty();
+	if (!strcmp(cmd, "keyring")) {
+		/* KEYCTL_GET_KEYRING_ID (0) of KEY_SPEC_SESSION_KEYRING (-3) */
+		long id = syscall(SYS_keyctl, 0, -3, 0);
+
+		return id < 0 ? die("keyctl") : printf("%ld\n", id) < 0;
+	}
 	if (!strcmp(cmd, "fd-recv") && arg)
 		return do_fd_recv(arg);
 	if (!strcmp(cmd, "console-recv") && argc > 3)

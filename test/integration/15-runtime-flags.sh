@@ -71,4 +71,19 @@ for i in 1 2 3 4 5 6 7 8; do
 done
 expect_eq "start/delete/state races leave no state behind and no odd errors" "$bad" 0
 
+# --- a session keyring of its own, unless --no-new-keyring ------------------------
+KR=$TMP/keyring
+bundle_clone "$KR" "$B"
+bundle_args "$KR" '"/probe","keyring"'
+mine=$("$PROBE" keyring 2>&1)
+id=$(new_id)
+theirs=$(k run --bundle "$KR" "$id" 2>&1)
+if [ -n "$theirs" ] && [ "$theirs" != "$mine" ]; then
+	ok "the container gets a new session keyring"
+else
+	fail "the container gets a new session keyring" "host $mine, container $theirs"
+fi
+id=$(new_id)
+expect_eq "--no-new-keyring keeps the caller's session keyring" "$(k run --no-new-keyring --bundle "$KR" "$id" 2>&1)" "$mine"
+
 done_testing
