@@ -37,13 +37,19 @@ size_t path_key(struct ctx *c, const char *key)
 	return old;
 }
 
+/* Digits by hand: snprintf here was a quarter of parse time under musl. */
 size_t path_idx(struct ctx *c, size_t i)
 {
 	size_t old = c->len;
-	char seg[32];
+	char seg[32], *p = seg + sizeof(seg);
 
-	snprintf(seg, sizeof(seg), "[%zu]", i);
-	path_append(c, seg);
+	*--p = '\0';
+	*--p = ']';
+	do
+		*--p = '0' + i % 10;
+	while (i /= 10);
+	*--p = '[';
+	path_append(c, p);
 	return old;
 }
 
