@@ -306,6 +306,7 @@ static int spawn(struct made *m, const struct spec *s, const struct create_opts 
 		if (r < 0)
 			return r;
 	}
+	log_debug("%s: init is pid %d, waiting on %s", m->c.id, (int)m->pid, fifo);
 	m->c.pid = m->pid;
 	m->c.owner = geteuid();
 	if (!m->c.created[0])
@@ -347,6 +348,7 @@ static int do_create(struct globals *g, const char *id, struct create_opts *o,
 	if (r == 0)
 		r = cg_open(&m->cg, s->linux.cgroups_path, id, e);
 	if (r == 0) {
+		log_debug("%s: cgroup %s (%s driver)", id, m->cg.path, m->cg.drv->name);
 		snprintf(m->c.cgroup, sizeof(m->c.cgroup), "%s", m->cg.path);
 		r = cg_create(&m->cg, s->linux.resources, e);
 		m->have_cg = r == 0;

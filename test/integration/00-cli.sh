@@ -116,4 +116,18 @@ k start "$id" >/dev/null 2>"$TMP/err"; rc=$?
 expect_rc "duplicate id: first container still starts" $rc 0
 expect_eq "duplicate id: first container runs" "$(status_of "$id")" running
 
+# --- --debug, --systemd-cgroup --------------------------------------------------
+id=$(new_id)
+k --debug --log "$TMP/debug.log" --log-format json create --bundle "$B" "$id" >/dev/null 2>&1
+expect_match "--debug writes debug lines to --log" "$(cat "$TMP/debug.log" 2>&1)" '"level":"debug","msg":".*init is pid [0-9]+'
+k delete --force "$id" >/dev/null 2>&1
+id=$(new_id)
+k create --bundle "$B" "$id" >/dev/null 2>&1
+out=$(k --log "$TMP/quiet.log" state "$id" 2>&1)
+expect_nomatch "without --debug no debug lines" "$(cat "$TMP/quiet.log" 2>/dev/null)" '"level":"debug"|level=debug'
+k delete --force "$id" >/dev/null 2>&1
+out=$("$KEEL" --root "$ROOT" --systemd-cgroup list 2>&1); rc=$?
+expect_eq "--systemd-cgroup is refused" "$rc" 1
+expect_match "--systemd-cgroup names the problem" "$out" 'no systemd cgroup driver'
+
 done_testing
