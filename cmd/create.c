@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -495,6 +496,8 @@ int cmd_run(struct globals *g, int argc, char **argv)
 
 	if (r)
 		return r < 0 ? 0 : r;
+	/* init may be a grandchild (a joined user namespace): reap it anyway */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	if (do_create(g, id, &o, &m, &e) < 0 ||
 	    (ctr_path(&m.c, "exec.fifo", fifo, sizeof(fifo)), ns_start(fifo, &e)) < 0) {
 		undo(&m);

@@ -37,8 +37,9 @@ static int join_namespaces(const struct spec *s, struct err *e)
 		const struct spec_ns *ns = &s->linux.namespaces[i];
 		_cleanup_close_ int fd = -1;
 
-		/* pid and time were entered by create before the clone */
-		if (!ns->path || ns->type == SPEC_NS_PID || ns->type == SPEC_NS_TIME)
+		/* pid, time and user were entered before the clone */
+		if (!ns->path || ns->type == SPEC_NS_PID || ns->type == SPEC_NS_TIME ||
+		    ns->type == SPEC_NS_USER)
 			continue;
 		fd = open(ns->path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)

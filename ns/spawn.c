@@ -57,8 +57,6 @@ int ns_check(const struct spec *s, struct err *e)
 
 	if (!IS_ENABLED(CONFIG_USERNS) && (user || s->linux.n_uid_mappings))
 		return err_set(e, ENOTSUP, "linux.namespaces: user namespace: this keel was built without CONFIG_USERNS");
-	if (user && user->path)
-		return err_set(e, ENOTSUP, "linux.namespaces: joining a user namespace by path is not supported yet");
 	if (user && !user->path && (!s->linux.n_uid_mappings || !s->linux.n_gid_mappings))
 		return err_set(e, EINVAL, "linux.uidMappings: a new user namespace needs uidMappings and gidMappings");
 	if (s->linux.has_time_offsets &&
@@ -144,6 +142,48 @@ static int join_pid_ns(const struct spec *s, struct err *e)
 static pid_t clone_init(unsigned long flags)
 {
 	return syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+}
+
+/*
+ * Joining a user namespace by path: the namespaces init gets must belong to
+ * that user namespace, so they are made by a clone from inside it.  keel
+ * itself must stay outside (it writes the host's cgroupfs and --root), so a
+ * short-lived helper joins, clones init and reports its pid.  init is then
+ * not our child: "run" is a child subreaper, and create exits anyway.
+ * Returns init's pid, or 0 in init.
+ */
+static pid_t clone_in_userns(const char *path, unsigned long flags, struct err *e)
+{
+	_cleanup_close_ int ufd = open(path, O_RDONLY | O_CLOEXEC);
+	int p[2], status;
+	pid_t helper, pid = -1;
+
+	if (ufd < 0)
+		return err_sys(e, errno, "linux.namespaces: open %s", path);
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return err_sys(e, errno, "pipe");
+	helper = fork();
+	if (helper == 0) {
+		close(p[0]);
+		if (setns(ufd, CLONE_NEWUSER) < 0)
+			_exit(1);
+		pid = clone_init(flags & ~(unsigned long)CLONE_NEWUSER);
+		if (pid == 0) {
+			close(p[1]);
+			return 0;
+		}
+		(void)!write(p[1], &pid, sizeof(pid));
+		_exit(pid < 0);
+	}
+	close(p[1]);
+	if (helper < 0 || read_all(p[0], &pid, sizeof(pid)) != sizeof(pid))
+		pid = -1;
+	close(p[0]);
+	if (helper > 0)
+		waitpid(helper, &status, 0);
+	if (pid <= 0)
+		return err_set(e, EPERM, "linux.namespaces: cannot clone into user namespace %s", path);
+	return pid;
 }
 
 static int reap_error(pid_t *pid, struct err *e)
@@ -234,6 +274,7 @@ int ns_create_init(const struct ns_init_args *a, struct ns_init_result *res, str
 {
 	_cleanup_pid_ pid_t pid = -1;
 	_cleanup_close_ int parent_fd = -1;
+	const struct spec_ns *user;
 	int sv[2], r;
 
 	r = join_pid_ns(a->spec, e);
@@ -244,10 +285,14 @@ int ns_create_init(const struct ns_init_args *a, struct ns_init_result *res, str
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return err_sys(e, errno, "socketpair");
 	parent_fd = sv[0];
-	pid = clone_init(clone_flags(a->spec));
+	user = spec_ns_find(a->spec, SPEC_NS_USER);
+	if (user && user->path)
+		pid = clone_in_userns(user->path, clone_flags(a->spec), e);
+	else if ((pid = clone_init(clone_flags(a->spec))) < 0)
+		pid = err_sys(e, errno, "clone container init");
 	if (pid < 0) {
 		close(sv[1]);
-		return err_sys(e, errno, "clone container init");
+		return pid;
 	}
 	if (pid == 0) {
 		close(sv[0]);

@@ -111,4 +111,27 @@ bundle_clone "$V" "$U"
 sed -i "s/\"hostID\": $HOSTID, \"size\": 65536}\], \"gidMappings\"/\"hostID\": 4294967000, \"size\": 65536}], \"gidMappings\"/" "$V/config.json"
 expect_create_fails "uidMappings beyond the id space" "$V" 'linux\.uidMappings'
 
+# --- joining a user namespace by path -------------------------------------------
+# Container A owns a user namespace; B joins it by path and makes its own pid,
+# mount, uts and ipc namespaces inside it (owned by A's user namespace).
+A=$TMP/holder
+bundle_clone "$A" "$U"
+bundle_args "$A" '"/probe","sleep","60"'
+ida=$(new_id)
+k run -d --bundle "$A" "$ida" >/dev/null 2>&1
+hpid=$(pid_of "$ida")
+J=$TMP/join
+bundle_clone "$J" "$U"
+bundle_set "$J" namespaces "[{\"type\": \"user\", \"path\": \"/proc/$hpid/ns/user\"},{\"type\": \"pid\"},{\"type\": \"mount\"},{\"type\": \"uts\"},{\"type\": \"ipc\"}]"
+bundle_del "$J" uidMappings 2>/dev/null
+sed -i '/"uidMappings"/d' "$J/config.json"
+bundle_args "$J" '"/bin/sh","-c","/probe ids; readlink /proc/self/ns/user; echo init-pid-$$; cat /proc/self/uid_map"'
+idj=$(new_id)
+out=$(k run --bundle "$J" "$idj" 2>&1)
+expect_match "joined user namespace: root inside" "$out" '^uid=0 gid=0'
+expect_match "joined user namespace: the same one as the holder's" "$out" "^$(readlink /proc/$hpid/ns/user | sed 's/[][]/\\&/g')\$"
+expect_match "joined user namespace: its own pid namespace inside it" "$out" "^init-pid-1\$"
+expect_match "joined user namespace: the holder's mapping" "$out" "^ +0 +$HOSTID +65536$"
+k delete --force "$ida" >/dev/null 2>&1
+
 done_testing
