@@ -196,4 +196,25 @@ expect_eq "a live pid with another start time is not the container: stopped" "$(
 sed -i 's/"pid":[0-9]*/"pid":1/' "$ROOT/$id/state.json"
 expect_eq "not even pid 1 of the host" "$(status_of "$id")" stopped
 
+# --- odds and ends of the CLI ------------------------------------------------------
+id=$(new_id)
+k run -d --bundle "$K" "$id" >/dev/null 2>&1
+pid=$(pid_of "$id")
+expect_match "ps (table) lists the init pid" "$(k ps "$id" 2>&1)" "^$pid\$"
+k --log "$TMP/text.log" kill "$id" NOSUCHSIG >/dev/null 2>&1
+expect_match "--log writes runc's text log line" "$(cat "$TMP/text.log" 2>&1)" \
+	'^time="[0-9T:-]+Z" level=error msg="invalid signal \\"NOSUCHSIG\\""$'
+k delete --force "$id" >/dev/null 2>&1
+# a state dir without state.json: create is (or died) midway
+id=$(new_id)
+mkdir -p "$ROOT/$id"
+expect_eq "a half-made container says creating" "$(status_of "$id")" creating
+out=$(k delete "$id" 2>&1)
+expect_match "delete without --force refuses one still being created" "$out" 'still being created'
+if k delete --force "$id" >/dev/null 2>&1 && [ ! -e "$ROOT/$id" ]; then
+	ok "delete --force clears a half-made container"
+else
+	fail "delete --force clears a half-made container" "$(ls -la "$ROOT/$id" 2>&1)"
+fi
+
 done_testing

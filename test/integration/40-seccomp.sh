@@ -174,4 +174,19 @@ F=$TMP/notify-no-listener
 sc_bundle "$F" '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["getcwd"], "action": "SCMP_ACT_NOTIFY"}]}'
 expect_create_fails "SCMP_ACT_NOTIFY without listenerPath" "$F" 'listenerPath'
 
+# --- exec applies the container's filter too ---------------------------------------
+if config_has CONFIG_EXEC; then
+	X=$TMP/exec-filter
+	sc_bundle "$X" "$getcwd_enosys"
+	bundle_args "$X" '"/probe","sleep","60"'
+	id=$(new_id)
+	k run -d --bundle "$X" "$id" >/dev/null 2>&1
+	expect_eq "exec'd process: getcwd gets the container's errno 38" \
+		"$(k exec "$id" /probe syscall getcwd 2>&1)" "errno 38 ENOSYS"
+	expect_eq "exec'd process: seccomp mode 2" "$(k exec "$id" /probe seccomp 2>&1)" 2
+	k delete --force "$id" >/dev/null 2>&1
+else
+	skip "exec applies the container's filter" "keel built without CONFIG_EXEC"
+fi
+
 done_testing

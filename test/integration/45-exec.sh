@@ -65,6 +65,11 @@ out=$(echo '{"cwd": "/", "args": []}' | k exec -p - "$id" 2>&1); rc=$?
 expect_eq "--process with a bad process fails" "$rc" 1
 expect_match "--process errors name the field" "$out" '^keel: --process -: (args|user): '
 
+# --- --preserve-fds ------------------------------------------------------------------
+out=$(k exec --preserve-fds 1 "$id" /probe fds 3<"$B/config.json" 4<"$B/config.json" 2>&1)
+expect_match "exec --preserve-fds 1 passes fd 3" "$out" '^3 '
+expect_nomatch "exec --preserve-fds 1 closes fd 4" "$out" '^4 '
+
 # --- exit codes -------------------------------------------------------------------
 k exec "$id" /probe exit 9 >/dev/null 2>&1
 expect_eq "exit status comes back" "$?" 9
