@@ -90,20 +90,12 @@ static const char *not_applied(const struct spec *s)
 
 	if (l->n_sysctl)
 		return "linux.sysctl";
-	if (l->has_personality)
-		return "linux.personality";
 	if (l->has_intel_rdt)
 		return "linux.intelRdt";
 	if (l->has_net_devices)
 		return "linux.netDevices";
 	if (set(l->mount_label))
 		return "linux.mountLabel";
-	if (p->has_scheduler)
-		return "process.scheduler";
-	if (p->has_io_priority)
-		return "process.ioPriority";
-	if (p->has_exec_cpu_affinity)
-		return "process.execCPUAffinity";
 	if (set(p->apparmor_profile))
 		return "process.apparmorProfile";
 	if (set(p->selinux_label))

@@ -102,7 +102,13 @@ static int open_targets(const struct ns_exec_args *a, struct targets *t, struct 
 
 static int join(const struct ns_exec_args *a, const struct targets *t, struct err *e)
 {
-	int r = proc_setup_oom(a->proc, e);
+	struct spec with_proc = *a->spec;
+	int r;
+
+	with_proc.process = (struct spec_process *)a->proc;
+	r = proc_setup_oom(a->proc, e);
+	if (r == 0)
+		r = proc_setup_sched(&with_proc, e);
 
 	if (r == 0 && a->join_cgroup)
 		r = a->join_cgroup(a->data, e);
@@ -156,6 +162,9 @@ static int become(const struct ns_exec_args *a, struct err *e)
 		if (sc_apply(a->spec->linux.seccomp, &notify_fd, e) < 0)
 			return -e->code;
 	}
+	if (p->has_exec_cpu_affinity &&
+	    proc_set_affinity(p->exec_cpu_affinity.final, "final", e) < 0)
+		return -e->code;
 	return proc_close_fds(3 + a->preserve_fds, e);
 }
 

@@ -170,6 +170,8 @@ static int setup(const struct ns_init_args *a, int sync_fd, char *exe, size_t ex
 	int r;
 
 	r = proc_setup_oom(s->process, e);
+	if (r == 0)
+		r = proc_setup_sched(s, e);
 	/*
 	 * A session keyring of its own: otherwise the container shares the
 	 * caller's, and with it whatever keys the host keeps there.
@@ -271,6 +273,9 @@ void ns_init_main(const struct ns_init_args *a, int sync_fd)
 		if (sc_apply(a->spec->linux.seccomp, &notify_fd, &e) < 0)
 			die_after_start(&e);
 	}
+	if (p->has_exec_cpu_affinity &&
+	    proc_set_affinity(p->exec_cpu_affinity.final, "final", &e) < 0)
+		die_after_start(&e);
 	if (proc_close_fds(3 + a->preserve_fds, &e) < 0)
 		die_after_start(&e);
 	execve(exe, p->args, p->env ? p->env : (char *[]){ NULL });

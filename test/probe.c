@@ -7,7 +7,7 @@
  *	pid ppid ids hostname ns caps seccomp nnp cwd env fds mounts umask
  *	cgroup rlimit NAME | write PATH | stat PATH | sleep N | exit N |
  *	signal-wait | syscall getcwd | syscall personality ARG |
- *	fork N SECS | tty | keyring
+ *	fork N SECS | tty | keyring | sched | affinity | personality
  *
  * and one for the host side of a test:
  *
@@ -32,6 +32,9 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sched.h>
+#include <stdint.h>
+#include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -456,6 +459,40 @@ static int do_console_recv(const char *path, const char *cmd)
 	return 0;
 }
 
+/* policy, nice and rt priority as sched_getattr gives them; the io priority */
+static int do_sched(void)
+{
+	struct {
+		uint32_t size, policy;
+		uint64_t flags;
+		int32_t nice;
+		uint32_t priority;
+		uint64_t runtime, deadline, period;
+	} a = { 0 };
+	long io;
+
+	if (syscall(SYS_sched_getattr, 0, &a, sizeof(a), 0) < 0)
+		return die("sched_getattr");
+	io = syscall(SYS_ioprio_get, 1, 0);	/* IOPRIO_WHO_PROCESS, self */
+	printf("policy %u nice %d priority %u ioprio-class %ld ioprio-data %ld\n",
+	       a.policy, a.nice, a.priority, io >> 13, io & 0x1fff);
+	return 0;
+}
+
+/* the CPUs this process may run on, as "0 1 3" */
+static int do_affinity(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return die("sched_getaffinity");
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set))
+			printf("%d ", c);
+	putchar('\n');
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: probe pid|ppid|ids|hostname|ns|caps|seccomp|nnp|"
@@ -522,6 +559,12 @@ int main(int argc, char **argv)
 		return do_signal_wait();
 	if (!strcmp(cmd, "tty"))
 		return do_tty();
+	if (!strcmp(cmd, "sched"))
+		return do_sched();
+	if (!strcmp(cmd, "affinity"))
+		return do_affinity();
+	if (!strcmp(cmd, "personality"))
+		return printf("%#x\n", (unsigned)personality(0xffffffff)) < 0;
 	if (!strcmp(cmd, "keyring")) {
 		/* KEYCTL_GET_KEYRING_ID (0) of KEY_SPEC_SESSION_KEYRING (-3) */
 		long id = syscall(SYS_keyctl, 0, -3, 0);

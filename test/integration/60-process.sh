@@ -212,4 +212,30 @@ V=$(variant bad-cap)
 bundle_insert "$V" process '"capabilities": {"bounding": ["CAP_KEEL_NOPE"]}'
 expect_create_fails "unknown capability" "$V" 'process\.capabilities\.bounding\[0\].*CAP_KEEL_NOPE'
 
+# --- scheduler, ioPriority, execCPUAffinity, personality ----------------------------
+V=$(variant sched)
+bundle_insert "$V" process '"scheduler": {"policy": "SCHED_BATCH", "nice": 5}, "ioPriority": {"class": "IOPRIO_CLASS_BE", "priority": 6}'
+out=$(inside "$V" '"/probe","sched"')
+expect_eq "scheduler SCHED_BATCH nice 5, ioPriority BE 6" "$out" \
+	"policy 3 nice 5 priority 0 ioprio-class 2 ioprio-data 6"
+[ -s "$TMP/err" ] && diag "stderr: $(cat "$TMP/err")"
+V=$(variant fifo)
+bundle_insert "$V" process '"scheduler": {"policy": "SCHED_FIFO", "priority": 10}'
+out=$(inside "$V" '"/probe","sched"')
+if grep -q 'Operation not permitted' "$TMP/err"; then
+	# cgroup v1's cpu controller gives a new cgroup no real-time budget
+	expect_match "SCHED_FIFO refused by the host: a clear error" "$(cat "$TMP/err")" \
+		'^keel: process.scheduler: sched_setattr: Operation not permitted'
+	skip "scheduler SCHED_FIFO priority 10" "real-time scheduling not permitted in the container's cgroup here"
+else
+	expect_match "scheduler SCHED_FIFO priority 10" "$out" '^policy 1 nice 0 priority 10 '
+fi
+last=$(($(nproc) - 1))
+V=$(variant affinity)
+bundle_insert "$V" process "\"execCPUAffinity\": {\"initial\": \"0\", \"final\": \"$last\"}"
+expect_eq "execCPUAffinity.final is the process's affinity" "$(inside "$V" '"/probe","affinity"')" "$last "
+V=$(variant personality)
+bundle_insert "$V" linux '"personality": {"domain": "LINUX32"}'
+expect_eq "personality LINUX32" "$(inside "$V" '"/probe","personality"')" 0x8
+
 done_testing
