@@ -88,8 +88,6 @@ static const char *not_applied(const struct spec *s)
 	const struct spec_process *p = s->process;
 	const struct spec_linux *l = &s->linux;
 
-	if (l->n_sysctl)
-		return "linux.sysctl";
 	if (l->has_intel_rdt)
 		return "linux.intelRdt";
 	if (l->has_net_devices)

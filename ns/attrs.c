@@ -8,7 +8,11 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdio.h>
 #include <sys/personality.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -99,4 +103,79 @@ int proc_setup_sched(const struct spec *s, struct err *e)
 	    personality(s->linux.personality.domain) < 0)
 		r = err_sys(e, errno, "linux.personality");
 	return r;
+}
+
+/* Sysctls that belong to a namespace, and which one. */
+static const struct {
+	const char *prefix;	/* a key equal to it, or starting with it if it ends in '.' */
+	enum spec_ns_type ns;
+} namespaced[] = {
+	{ "kernel.msgmax", SPEC_NS_IPC }, { "kernel.msgmnb", SPEC_NS_IPC },
+	{ "kernel.msgmni", SPEC_NS_IPC }, { "kernel.sem", SPEC_NS_IPC },
+	{ "kernel.shmall", SPEC_NS_IPC }, { "kernel.shmmax", SPEC_NS_IPC },
+	{ "kernel.shmmni", SPEC_NS_IPC }, { "kernel.shm_rmid_forced", SPEC_NS_IPC },
+	{ "fs.mqueue.", SPEC_NS_IPC }, { "net.", SPEC_NS_NETWORK },
+};
+
+/*
+ * Only keys of a namespace the container has of its own: any other sysctl
+ * would be written into the host's kernel.
+ */
+int sysctl_check(const struct spec *s, struct err *e)
+{
+	for (size_t i = 0; i < s->linux.n_sysctl; i++) {
+		const char *k = s->linux.sysctl[i].key;
+		int ns = -1;
+
+		for (size_t j = 0; j < ARRAY_SIZE(namespaced); j++) {
+			const char *p = namespaced[j].prefix;
+			size_t n = strlen(p);
+
+			if (p[n - 1] == '.' ? !strncmp(k, p, n) : !strcmp(k, p))
+				ns = namespaced[j].ns;
+		}
+		if (strstr(k, "..") || strchr(k, '/'))
+			ns = -1;
+		if (ns < 0)
+			return err_set(e, EPERM, "linux.sysctl.%s: not a namespaced sysctl: it would "
+				       "change the host", k);
+		if (!spec_ns_find(s, ns))
+			return err_set(e, EPERM, "linux.sysctl.%s: needs a %s namespace of the "
+				       "container's own", k, spec_ns_name(ns));
+	}
+	return 0;
+}
+
+/*
+ * Written through keel's own /proc before the mounts, never the container's
+ * (which the image could have arranged, CVE-2025-52881): the values land in
+ * the namespaces this process is in now, the container's.  fstatfs makes
+ * sure the file is procfs.
+ */
+int proc_setup_sysctl(const struct spec *s, struct err *e)
+{
+	for (size_t i = 0; i < s->linux.n_sysctl; i++) {
+		const struct spec_kv *kv = &s->linux.sysctl[i];
+		char path[256];
+		struct statfs sf;
+		int fd, n = snprintf(path, sizeof(path), "/proc/sys/%s", kv->key);
+
+		for (char *p = path + 10; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		if (n >= (int)sizeof(path))
+			return err_set(e, ENAMETOOLONG, "linux.sysctl.%s: too long", kv->key);
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			return err_sys(e, errno, "linux.sysctl.%s", kv->key);
+		if (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC ||
+		    write_all(fd, kv->value, strlen(kv->value)) < 0) {
+			int saved = errno ? errno : EPERM;
+
+			close(fd);
+			return err_sys(e, saved, "linux.sysctl.%s: write", kv->key);
+		}
+		close(fd);
+	}
+	return 0;
 }

@@ -186,6 +186,8 @@ static int setup(const struct ns_init_args *a, int sync_fd, char *exe, size_t ex
 	if (r == 0)
 		r = set_names(s, e);
 	if (r == 0)
+		r = proc_setup_sysctl(s, e);
+	if (r == 0)
 		r = setup_rootfs(a, sync_fd, state, e);
 	if (r < 0 || !s->process)
 		return r;

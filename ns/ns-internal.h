@@ -42,6 +42,7 @@ int proc_setup_oom(const struct spec_process *p, struct err *e);
 /* attrs.c: scheduler, ioPriority, initial CPU affinity, personality */
 int proc_setup_sched(const struct spec *s, struct err *e);
 int proc_set_affinity(const char *cpus, const char *field, struct err *e);
+int proc_setup_sysctl(const struct spec *s, struct err *e);
 int proc_setup_caps(const struct spec_process *p, struct err *e);
 int proc_close_fds(int first_kept_beyond, struct err *e);
 

@@ -71,6 +71,8 @@ int ns_start(const char *fifo, struct err *e);
 
 /* Refuse a config whose namespaces this build cannot provide. */
 int ns_check(const struct spec *s, struct err *e);
+/* Refuse sysctls outside the container's own namespaces. */
+int sysctl_check(const struct spec *s, struct err *e);
 
 #ifdef CONFIG_CONSOLE
 /* Hand a pty master to the --console-socket listener at path. */

@@ -59,6 +59,8 @@ int ns_check(const struct spec *s, struct err *e)
 		return err_set(e, ENOTSUP, "linux.namespaces: user namespace: this keel was built without CONFIG_USERNS");
 	if (user && !user->path && (!s->linux.n_uid_mappings || !s->linux.n_gid_mappings))
 		return err_set(e, EINVAL, "linux.uidMappings: a new user namespace needs uidMappings and gidMappings");
+	if (sysctl_check(s, e) < 0)
+		return -e->code;
 	if (s->linux.has_time_offsets &&
 	    (!spec_ns_find(s, SPEC_NS_TIME) || spec_ns_find(s, SPEC_NS_TIME)->path))
 		return err_set(e, EINVAL, "linux.timeOffsets: needs a new time namespace");

@@ -238,4 +238,23 @@ V=$(variant personality)
 bundle_insert "$V" linux '"personality": {"domain": "LINUX32"}'
 expect_eq "personality LINUX32" "$(inside "$V" '"/probe","personality"')" 0x8
 
+# --- linux.sysctl: namespaced keys only ---------------------------------------------
+V=$(variant sysctl)
+bundle_set "$V" namespaces '[{"type": "pid"},{"type": "mount"},{"type": "uts"},{"type": "ipc"},{"type": "network"}]'
+bundle_insert "$V" linux '"sysctl": {"net.ipv4.ip_forward": "1", "kernel.shmmax": "123456789", "fs.mqueue.msg_max": "42"}'
+host_fwd=$(cat /proc/sys/net/ipv4/ip_forward)
+host_shm=$(cat /proc/sys/kernel/shmmax)
+out=$(inside "$V" '"/bin/sh","-c","cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmax /proc/sys/fs/mqueue/msg_max"')
+expect_eq "sysctl net.ipv4.ip_forward in the container" "$(line "$out" 1)" 1
+expect_eq "sysctl kernel.shmmax in the container" "$(line "$out" 2)" 123456789
+expect_eq "sysctl fs.mqueue.msg_max in the container" "$(line "$out" 3)" 42
+expect_eq "the host's ip_forward is untouched" "$(cat /proc/sys/net/ipv4/ip_forward)" "$host_fwd"
+expect_eq "the host's shmmax is untouched" "$(cat /proc/sys/kernel/shmmax)" "$host_shm"
+V=$(variant sysctl-host)
+bundle_insert "$V" linux '"sysctl": {"kernel.panic": "5"}'
+expect_create_fails "a sysctl of the host's kernel is refused" "$V" 'linux.sysctl.kernel.panic: not a namespaced sysctl'
+V=$(variant sysctl-nonet)
+bundle_insert "$V" linux '"sysctl": {"net.ipv4.ip_forward": "1"}'
+expect_create_fails "a net sysctl without a network namespace is refused" "$V" 'linux.sysctl.net.ipv4.ip_forward: needs a network namespace'
+
 done_testing
