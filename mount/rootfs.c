@@ -12,6 +12,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -164,10 +165,10 @@ static int do_pivot(int rootfd, bool no_pivot, struct err *e)
 	return chdir("/") < 0 ? err_sys(e, errno, "chdir /") : 0;
 }
 
-static int mask_path(int rootfd, const char *path, size_t i, struct err *e)
+static int mask_path(int rootfd, int devnull, const char *path, size_t i, struct err *e)
 {
 	_cleanup_close_ int fd = mnt_open_in_root(rootfd, path, MNT_NO_CREATE, e);
-	char p[FD_PATH_MAX];
+	char p[FD_PATH_MAX], q[FD_PATH_MAX];
 	struct stat st;
 	int r;
 
@@ -182,7 +183,7 @@ static int mask_path(int rootfd, const char *path, size_t i, struct err *e)
 	if (S_ISDIR(st.st_mode))
 		r = mount("tmpfs", fd_path(p, fd), "tmpfs", MS_RDONLY, "size=0,mode=0555");
 	else
-		r = mount("/dev/null", fd_path(p, fd), NULL, MS_BIND, NULL);
+		r = mount(fd_path(q, devnull), fd_path(p, fd), NULL, MS_BIND, NULL);
 	return r < 0 ? err_sys(e, errno, "linux.maskedPaths[%zu]: mask %s", i, path) : 0;
 }
 
@@ -225,7 +226,7 @@ static int readonly_root(struct err *e)
 	return mount(NULL, "/", NULL, f, NULL) < 0 ? err_sys(e, errno, "root.readonly: remount /") : 0;
 }
 
-static int after_pivot(const struct spec *s, struct err *e)
+static int after_pivot(const struct spec *s, int devnull, struct err *e)
 {
 	_cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	char **v;
@@ -234,7 +235,7 @@ static int after_pivot(const struct spec *s, struct err *e)
 	if (rootfd < 0)
 		return err_sys(e, errno, "open /");
 	for (v = s->linux.masked_paths, i = 0; v && *v; v++, i++)
-		if (mask_path(rootfd, *v, i, e) < 0)
+		if (mask_path(rootfd, devnull, *v, i, e) < 0)
 			return -e->code;
 	for (v = s->linux.readonly_paths, i = 0; v && *v; v++, i++)
 		if (readonly_path(rootfd, *v, i, e) < 0)
@@ -267,10 +268,39 @@ int mnt_prepare(const struct spec *s, const char *rootfs, struct err *e)
 	return steal_fd(&rootfd);
 }
 
+/*
+ * The container's /dev/null, opened without following a symlink and checked
+ * to be the null device: masking binds it by that fd, so a /dev/null the
+ * image made a symlink (to /proc/sys/kernel/core_pattern, say) or swapped
+ * for another file is never what lands over a masked path (CVE-2025-31133).
+ */
+static int open_devnull(struct err *e)
+{
+	int fd = open("/dev/null", O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+
+	if (fd < 0)
+		return err_sys(e, errno, "linux.maskedPaths: open /dev/null");
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
+		close(fd);
+		return err_set(e, EPERM, "linux.maskedPaths: the container's /dev/null is not "
+			       "the null device");
+	}
+	return fd;
+}
+
 int mnt_enter(const struct spec *s, int rootfd, bool no_pivot, struct err *e)
 {
+	_cleanup_close_ int devnull = -1;
 	int r = do_pivot(rootfd, no_pivot, e);
 
 	close(rootfd);
-	return r < 0 ? r : after_pivot(s, e);
+	if (r < 0)
+		return r;
+	if (s->linux.masked_paths && s->linux.masked_paths[0]) {
+		devnull = open_devnull(e);
+		if (devnull < 0)
+			return devnull;
+	}
+	return after_pivot(s, devnull, e);
 }

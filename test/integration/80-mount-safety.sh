@@ -218,4 +218,23 @@ expect_eq "masked link: no mount on the host file" "$(host_mounts_under "$TMP/se
 expect_eq "no mount left anywhere below $TMP" "$(host_mounts_under "$TMP")" ""
 expect_eq "no mount left on the host's /keel-it-bound-$$" "$(host_mounts_under "/keel-it-bound-$$")" ""
 
+# --- CVE-2025-31133: the container's /dev/null is not the null device -------------
+# The attack: the image has no /dev tmpfs and ships /dev/null as a symlink to
+# a procfs file (or any other file); masking would bind that file over the
+# masked path.  keel opens /dev/null without following links and checks it.
+for kind in symlink regular; do
+	N=$TMP/devnull-$kind
+	make_bundle "$N"
+	sed -i '/"destination": "\/dev", "type": "tmpfs"/d; s|{"destination": "/proc", "type": "proc", "source": "proc"},|{"destination": "/proc", "type": "proc", "source": "proc"}|' "$N/config.json"
+	mkdir -p "$N/rootfs/dev"
+	rm -f "$N/rootfs/dev/null"
+	if [ $kind = symlink ]; then
+		ln -s /proc/sys/kernel/core_pattern "$N/rootfs/dev/null"
+	else
+		echo not-null >"$N/rootfs/dev/null"
+	fi
+	bundle_insert "$N" linux '"maskedPaths": ["/proc/timer_list", "/proc/kcore"]'
+	expect_create_fails "CVE-2025-31133: /dev/null as a $kind" "$N" "the container's /dev/null is not the null device"
+done
+
 done_testing
