@@ -120,3 +120,30 @@ int dev_create(int rootfd, const struct spec_device *d, size_t idx, struct err *
 		return err_sys(e, errno, "linux.devices[%zu]: chown %s", idx, d->path);
 	return 0;
 }
+
+/*
+ * /dev/console for a container with a terminal: the pty slave bound over a
+ * fresh empty file.  Whatever the image put at /dev/console (a symlink to a
+ * procfs file, say) is removed first, never followed, and the new file is
+ * checked before the bind (CVE-2025-52565).
+ */
+int mnt_bind_console(int slave, struct err *e)
+{
+	_cleanup_close_ int dev = open("/dev", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int fd = -1;
+	char p[FD_PATH_MAX], q[FD_PATH_MAX];
+	struct stat st;
+
+	if (dev < 0)
+		return err_sys(e, errno, "/dev/console: open /dev");
+	if (unlinkat(dev, "console", 0) < 0 && errno != ENOENT)
+		return err_sys(e, errno, "/dev/console: remove");
+	if (mknodat(dev, "console", S_IFREG | 0600, 0) < 0)
+		return err_sys(e, errno, "/dev/console: create");
+	fd = openat(dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return err_set(e, EPERM, "/dev/console: not the file keel made");
+	if (mount(fd_path(q, slave), fd_path(p, fd), NULL, MS_BIND, NULL) < 0)
+		return err_sys(e, errno, "/dev/console: bind the terminal");
+	return 0;
+}

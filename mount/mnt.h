@@ -18,6 +18,8 @@
 
 /* Refuse mount options this build does not apply (before anything is made). */
 int mnt_check(const struct spec *s, struct err *e);
+/* After the pivot: bind the terminal's slave (an fd) at /dev/console. */
+int mnt_bind_console(int slave, struct err *e);
 
 /*
  * The rootfs in two steps, so that createContainer hooks run in between

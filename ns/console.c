@@ -20,6 +20,7 @@
 #include "lib/cleanup.h"
 #include "lib/fdpass.h"
 #include "lib/util.h"
+#include "mount/mnt.h"
 #include "ns/ns-internal.h"
 
 static int make_ctty(int slave, const struct spec_process *p, struct err *e)
@@ -38,8 +39,8 @@ static int make_ctty(int slave, const struct spec_process *p, struct err *e)
 	return 0;
 }
 
-int console_setup(const struct spec_process *p, int *master, char *name, size_t len,
-		  struct err *e)
+int console_setup(const struct spec_process *p, bool dev_console, int *master, char *name,
+		  size_t len, struct err *e)
 {
 	_cleanup_close_ int m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	_cleanup_close_ int slave = -1;
@@ -58,7 +59,7 @@ int console_setup(const struct spec_process *p, int *master, char *name, size_t 
 		if (ioctl(m, TIOCSWINSZ, &ws) < 0)
 			return err_sys(e, errno, "process.consoleSize: TIOCSWINSZ");
 	}
-	if (make_ctty(slave, p, e) < 0)
+	if (make_ctty(slave, p, e) < 0 || (dev_console && mnt_bind_console(slave, e) < 0))
 		return -e->code;
 	*master = steal_fd(&m);
 	return 0;

@@ -131,7 +131,7 @@ static int setup_child(const struct ns_exec_args *a, const struct targets *t, in
 
 	r = join(a, t, e);
 	if (r == 0 && p->terminal) {
-		r = console_setup(p, &master, name, sizeof(name), e);
+		r = console_setup(p, false, &master, name, sizeof(name), e);
 		if (r == 0) {
 			r = sync_send_fd(sock, SYNC_CONSOLE, name, master);
 			close(master);

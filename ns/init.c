@@ -109,7 +109,7 @@ static int setup_console(const struct spec_process *p, int sync_fd, struct err *
 
 	if (!p->terminal)
 		return 0;
-	r = console_setup(p, &master, name, sizeof(name), e);
+	r = console_setup(p, true, &master, name, sizeof(name), e);
 	if (r < 0)
 		return r;
 	r = sync_send_fd(sync_fd, SYNC_CONSOLE, name, master);

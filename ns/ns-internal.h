@@ -19,12 +19,15 @@ int sync_send_fd(int fd, int type, const char *text, int passfd);
 int sync_recv(int fd, struct sync_msg *m, int *passfd);
 
 #ifdef CONFIG_CONSOLE
-/* In init: a pty from the container's devpts, its slave our terminal and stdio. */
-int console_setup(const struct spec_process *p, int *master, char *name, size_t len,
-		  struct err *e);
+/*
+ * A pty from the container's devpts, its slave our terminal and stdio; with
+ * dev_console (init, not exec) also the container's /dev/console.
+ */
+int console_setup(const struct spec_process *p, bool dev_console, int *master, char *name,
+		  size_t len, struct err *e);
 #else
-static inline int console_setup(const struct spec_process *p, int *master, char *name,
-				size_t len, struct err *e)
+static inline int console_setup(const struct spec_process *p, bool dev_console, int *master,
+				char *name, size_t len, struct err *e)
 {
 	*master = -1;
 	return p->terminal ? err_set(e, ENOTSUP, "process.terminal: this keel was built without CONFIG_CONSOLE") : 0;

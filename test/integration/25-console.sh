@@ -58,6 +58,21 @@ expect_match "run attached: the process has a terminal" "$out" 'tty /dev/pts/[0-
 expect_eq "run attached: exit status comes through" "$rc" 5
 expect_eq "run attached: state is gone after run" "$(ls "$ROOT" 2>/dev/null | grep -c "$id")" 0
 
+# --- /dev/console is the terminal, whatever the image had there (CVE-2025-52565) ---
+C=$TMP/console-link
+bundle_clone "$C" "$B"
+cp -a "$B/rootfs" "$TMP/console-rootfs"
+bundle_set "$C" root "{\"path\": \"$TMP/console-rootfs\", \"readonly\": false}"
+# no /dev tmpfs: the image's own /dev, with /dev/console a link to a procfs file
+sed -i '/"destination": "\/dev", "type": "tmpfs"/d' "$C/config.json"
+ln -sf /proc/sys/kernel/core_pattern "$TMP/console-rootfs/dev/console"
+ln -sf pts/ptmx "$TMP/console-rootfs/dev/ptmx"
+core=$(cat /proc/sys/kernel/core_pattern)
+id=$(new_id)
+out=$(printf '/probe stat /dev/console\nexit\n' | k run --bundle "$C" "$id" 2>&1)
+expect_match "/dev/console is a pty slave (major 136)" "$out" 'type=chr .*rdev=136,[0-9]+'
+expect_eq "the host's core_pattern is untouched" "$(cat /proc/sys/kernel/core_pattern)" "$core"
+
 # --- keel spec: the default bundle runs as it is ---------------------------------
 S=$TMP/spec-bundle
 mkdir -p "$S"
