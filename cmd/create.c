@@ -83,6 +83,25 @@ static bool set(const char *s)
  * Fields keel parses but does not apply (yet): refusing them beats running
  * a container with less than it asked for.
  */
+/* Fields applied by ns/attrs.c, which CONFIG_PROC_ATTRS=n leaves out. */
+static const char *needs_proc_attrs(const struct spec *s)
+{
+	const struct spec_process *p = s->process;
+	const struct spec_linux *l = &s->linux;
+
+	if (l->n_sysctl)
+		return "linux.sysctl";
+	if (l->has_personality)
+		return "linux.personality";
+	if (p->has_scheduler)
+		return "process.scheduler";
+	if (p->has_io_priority)
+		return "process.ioPriority";
+	if (p->has_exec_cpu_affinity)
+		return "process.execCPUAffinity";
+	return NULL;
+}
+
 static const char *not_applied(const struct spec *s)
 {
 	const struct spec_process *p = s->process;
@@ -115,6 +134,9 @@ static int check_features(const struct spec *s, struct err *e)
 		return err_set(e, ENOTSUP, "process.terminal: this keel was built without CONFIG_CONSOLE");
 	if (s->hooks && !IS_ENABLED(CONFIG_HOOKS))
 		return err_set(e, ENOTSUP, "hooks: this keel was built without CONFIG_HOOKS");
+	field = IS_ENABLED(CONFIG_PROC_ATTRS) ? NULL : needs_proc_attrs(s);
+	if (field)
+		return err_set(e, ENOTSUP, "%s: this keel was built without CONFIG_PROC_ATTRS", field);
 	field = not_applied(s);
 	if (field)
 		return err_set(e, ENOTSUP, "%s: not supported by this keel yet", field);

@@ -42,10 +42,28 @@ int proc_resolve_exec(const struct spec_process *p, char *out, size_t len, struc
 int proc_setup_identity(const struct spec_process *p, struct err *e);
 int proc_setup_limits(const struct spec_process *p, struct err *e);
 int proc_setup_oom(const struct spec_process *p, struct err *e);
-/* attrs.c: scheduler, ioPriority, initial CPU affinity, personality */
+/* attrs.c: scheduler, ioPriority, CPU affinity, personality, sysctl */
+#ifdef CONFIG_PROC_ATTRS
 int proc_setup_sched(const struct spec *s, struct err *e);
 int proc_set_affinity(const char *cpus, const char *field, struct err *e);
 int proc_setup_sysctl(const struct spec *s, struct err *e);
+#else
+/* create refuses the fields these would apply (cmd/create.c not_applied) */
+static inline int proc_setup_sched(const struct spec *s, struct err *e)
+{
+	return 0;
+}
+
+static inline int proc_set_affinity(const char *cpus, const char *field, struct err *e)
+{
+	return 0;
+}
+
+static inline int proc_setup_sysctl(const struct spec *s, struct err *e)
+{
+	return 0;
+}
+#endif
 int proc_setup_caps(const struct spec_process *p, struct err *e);
 int proc_close_fds(int first_kept_beyond, struct err *e);
 

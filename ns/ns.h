@@ -72,7 +72,15 @@ int ns_start(const char *fifo, struct err *e);
 /* Refuse a config whose namespaces this build cannot provide. */
 int ns_check(const struct spec *s, struct err *e);
 /* Refuse sysctls outside the container's own namespaces. */
+#ifdef CONFIG_PROC_ATTRS
 int sysctl_check(const struct spec *s, struct err *e);
+#else
+static inline int sysctl_check(const struct spec *s, struct err *e)
+{
+	return s->linux.n_sysctl ?
+	       err_set(e, ENOTSUP, "linux.sysctl: this keel was built without CONFIG_PROC_ATTRS") : 0;
+}
+#endif
 
 #ifdef CONFIG_CONSOLE
 /* Hand a pty master to the --console-socket listener at path. */

@@ -83,6 +83,16 @@ bundle_clone "$F"
 bundle_insert "$F" linux '"resources": {"memory": {"limit": 67108864}}'
 refuse "linux.resources.memory.limit" "$F" '(CONFIG_CGROUP_V1|cgroup support)'
 
+F=$TMP/sysctl
+bundle_clone "$F"
+bundle_insert "$F" linux '"sysctl": {"kernel.shmmax": "1000000"}'
+refuse "linux.sysctl" "$F" 'linux.sysctl: this keel was built without CONFIG_PROC_ATTRS'
+
+F=$TMP/sched
+bundle_clone "$F"
+bundle_insert "$F" process '"scheduler": {"policy": "SCHED_BATCH"}'
+refuse "process.scheduler" "$F" 'process.scheduler: this keel was built without CONFIG_PROC_ATTRS'
+
 F=$TMP/pids
 bundle_clone "$F"
 bundle_insert "$F" linux '"resources": {"pids": {"limit": 20}}'
