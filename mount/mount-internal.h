@@ -15,6 +15,9 @@ static inline const char *fd_path(char buf[FD_PATH_MAX], int fd)
 }
 
 int dev_setup_defaults(int rootfd, struct err *e);
+/* setattr.c: "rro" and friends */
+bool mnt_is_rattr(const char *opt);
+int mnt_setattr(int rootfd, const struct spec_mount *m, size_t i, struct err *e);
 int dev_create(int rootfd, const struct spec_device *d, size_t idx, struct err *e);
 
 #endif

@@ -108,6 +108,8 @@ static int mount_one(int rootfd, const struct spec_mount *m, size_t i, struct er
 		return err_set(e, EINVAL, "mounts[%zu].type: required unless the mount is a bind mount", i);
 	/* runc takes type "bind" without a bind option as a plain bind mount */
 	r = is_bind(m) ? mount_bind(rootfd, m, i, e) : mount_fs(rootfd, m, i, e);
+	if (r == 0)
+		r = mnt_setattr(rootfd, m, i, e);
 	if (r < 0 || !m->propagation)
 		return r;
 	fd = mnt_open_in_root(rootfd, m->destination, MNT_NO_CREATE, e);

@@ -173,6 +173,7 @@ int parse_mount_options(struct ctx *c, struct spec_mount *m)
 			m->bind = true;
 			m->recursive |= !!(opt->flag & MS_REC);
 			break;
+		case MNT_RATTR:
 		case MNT_KEEP:
 			break;
 		}

@@ -215,8 +215,9 @@ enum mnt_opt_kind {
 	MNT_CLEAR,	/* clear flag */
 	MNT_PROP,	/* propagation type */
 	MNT_BIND,	/* bind or rbind */
-	MNT_KEEP,	/* applied later by mount/ from options (rro, idmap, ...);
-			 * mount/check.c refuses all of these for now */
+	MNT_RATTR,	/* recursive attribute, applied by mount/ with mount_setattr */
+	MNT_KEEP,	/* kept in options for mount/ (idmap, tmpcopyup, ...);
+			 * mount/check.c refuses these for now */
 };
 
 struct mnt_opt {

@@ -123,13 +123,13 @@ static const struct mnt_opt mnt_opts[] = {
 	{ "unbindable", MNT_PROP, MS_UNBINDABLE },
 	{ "runbindable", MNT_PROP, MS_UNBINDABLE | MS_REC },
 	/* mount_setattr(2) attributes, applied by mount/ after the mount. */
-	{ "rro", MNT_KEEP },	{ "rrw", MNT_KEEP },	{ "rnosuid", MNT_KEEP },
-	{ "rsuid", MNT_KEEP },	{ "rnodev", MNT_KEEP },	{ "rdev", MNT_KEEP },
-	{ "rnoexec", MNT_KEEP }, { "rexec", MNT_KEEP },	{ "rnodiratime", MNT_KEEP },
-	{ "rdiratime", MNT_KEEP }, { "rrelatime", MNT_KEEP }, { "rnorelatime", MNT_KEEP },
-	{ "rnoatime", MNT_KEEP }, { "ratime", MNT_KEEP }, { "rstrictatime", MNT_KEEP },
-	{ "rnostrictatime", MNT_KEEP }, { "rnosymfollow", MNT_KEEP },
-	{ "rsymfollow", MNT_KEEP }, { "idmap", MNT_KEEP }, { "ridmap", MNT_KEEP },
+	{ "rro", MNT_RATTR },	{ "rrw", MNT_RATTR },	{ "rnosuid", MNT_RATTR },
+	{ "rsuid", MNT_RATTR },	{ "rnodev", MNT_RATTR },	{ "rdev", MNT_RATTR },
+	{ "rnoexec", MNT_RATTR }, { "rexec", MNT_RATTR },	{ "rnodiratime", MNT_RATTR },
+	{ "rdiratime", MNT_RATTR }, { "rrelatime", MNT_RATTR }, { "rnorelatime", MNT_KEEP },
+	{ "rnoatime", MNT_RATTR }, { "ratime", MNT_KEEP }, { "rstrictatime", MNT_RATTR },
+	{ "rnostrictatime", MNT_KEEP }, { "rnosymfollow", MNT_RATTR },
+	{ "rsymfollow", MNT_RATTR }, { "idmap", MNT_KEEP }, { "ridmap", MNT_KEEP },
 	/* runc's extension: copy the lower dir up into a fresh tmpfs. */
 	{ "tmpcopyup", MNT_KEEP },
 };

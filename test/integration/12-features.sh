@@ -30,7 +30,8 @@ if config_has CONFIG_HOOKS; then
 else
 	expect_match "no hooks without CONFIG_HOOKS" "$flat" '"hooks":\[\]'
 fi
-expect_nomatch "options keel refuses are not listed" "$flat" '"mountOptions":\[[^]]*"rro"'
+expect_nomatch "options keel refuses are not listed" "$flat" '"mountOptions":\[[^]]*"tmpcopyup"'
+expect_match "recursive attributes keel applies are listed" "$flat" '"mountOptions":\[[^]]*"rro"'
 expect_match "options keel applies are listed" "$flat" '"mountOptions":\[[^]]*"nosuid"'
 if config_has CONFIG_SECCOMP; then
 	expect_match "seccomp actions listed" "$flat" '"actions":\[[^]]*"SCMP_ACT_ERRNO"'
