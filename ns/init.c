@@ -167,6 +167,7 @@ static int setup(const struct ns_init_args *a, int sync_fd, char *exe, size_t ex
 		 char **state, struct err *e)
 {
 	const struct spec *s = a->spec;
+	const struct spec_ns *ns;
 	int r;
 
 	r = proc_setup_oom(s->process, e);
@@ -183,6 +184,10 @@ static int setup(const struct ns_init_args *a, int sync_fd, char *exe, size_t ex
 		r = join_namespaces(s, e);
 	if (r == 0 && spec_ns_find(s, SPEC_NS_USER) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		r = err_sys(e, errno, "become root in the user namespace");
+	/* after create put us in the container's cgroup: that is the new root */
+	if (r == 0 && (ns = spec_ns_find(s, SPEC_NS_CGROUP)) && !ns->path &&
+	    unshare(CLONE_NEWCGROUP) < 0)
+		r = err_sys(e, errno, "linux.namespaces: new cgroup namespace");
 	if (r == 0)
 		r = set_names(s, e);
 	if (r == 0)

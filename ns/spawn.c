@@ -68,17 +68,22 @@ int ns_check(const struct spec *s, struct err *e)
 }
 
 /*
- * CLONE_NEWTIME shares its bit with the exit signal in clone()'s flags: the
- * time namespace is made by unshare() before the clone instead (see
- * enter_time_ns).
+ * Two namespaces are not made by the clone.  CLONE_NEWTIME shares its bit
+ * with the exit signal in clone()'s flags: the time namespace is made by
+ * unshare() before the clone (enter_time_ns).  The cgroup namespace must be
+ * rooted at the container's cgroup, which init joins only after the clone:
+ * init unshares it then (ns/init.c).
  */
 static unsigned long clone_flags(const struct spec *s)
 {
 	unsigned long f = 0;
 
-	for (size_t i = 0; i < s->linux.n_namespaces; i++)
-		if (!s->linux.namespaces[i].path && s->linux.namespaces[i].type != SPEC_NS_TIME)
-			f |= s->linux.namespaces[i].clone_flag;
+	for (size_t i = 0; i < s->linux.n_namespaces; i++) {
+		const struct spec_ns *ns = &s->linux.namespaces[i];
+
+		if (!ns->path && ns->type != SPEC_NS_TIME && ns->type != SPEC_NS_CGROUP)
+			f |= ns->clone_flag;
+	}
 	return f;
 }
 

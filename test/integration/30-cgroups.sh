@@ -321,4 +321,18 @@ for h in $HIERS; do
 done
 expect_eq "test parents removed in every hierarchy" "${left# }" ""
 
+# --- the cgroup namespace is rooted at the container's cgroup ------------------------
+N=$TMP/cgroupns
+bundle_clone "$N" "$B"
+sed -i 's|"namespaces": \[{"type": "pid"}|"namespaces": [{"type": "cgroup"},{"type": "pid"}|' "$N/config.json"
+bundle_args "$N" '"/probe","sleep","30"'
+id=$(new_id)
+k run -d --bundle "$N" "$id" >/dev/null 2>&1
+pid=$(pid_of "$id")
+inside=$(k exec "$id" /probe cgroup 2>/dev/null || true)
+[ -n "$inside" ] || inside=$(nsenter -t "$pid" -C cat /proc/self/cgroup 2>&1)
+expect_match "inside its cgroup namespace the container's cgroup is /" "$inside" '^[0-9]+:pids:/$'
+expect_match "from the host it is /keel/<id>" "$(cat /proc/$pid/cgroup)" ":pids:/keel/$id\$"
+k delete --force "$id" >/dev/null 2>&1
+
 done_testing
