@@ -22,17 +22,6 @@
 #include "lib/util.h"
 #include "mount/mount-internal.h"
 
-#ifndef CGROUP2_SUPER_MAGIC
-#define CGROUP2_SUPER_MAGIC 0x63677270
-#endif
-
-static bool host_is_cgroup2(void)
-{
-	struct statfs sf;
-
-	return statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC;
-}
-
 static bool source_is_dir(const char *src)
 {
 	struct stat st;
@@ -67,7 +56,7 @@ static int mount_bind(int rootfd, const struct spec_mount *m, size_t i, struct e
 	return 0;
 }
 
-static int mount_fs(int rootfd, const struct spec_mount *m, size_t i, struct err *e)
+static int mount_fs(int rootfd, const struct spec_mount *m, size_t i, bool cgns, struct err *e)
 {
 	const char *type = m->type, *src = m->source ? m->source : m->type;
 	_cleanup_close_ int fd = mnt_open_in_root(rootfd, m->destination, MNT_CREATE_DIR, e);
@@ -75,19 +64,9 @@ static int mount_fs(int rootfd, const struct spec_mount *m, size_t i, struct err
 
 	if (fd < 0)
 		return err_wrap(e, "mounts[%zu].destination", i);
-	if (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2")) {
-		/*
-		 * A v1 or hybrid host has no single cgroup filesystem to show;
-		 * until per-controller binds land, the container gets an empty
-		 * tmpfs there: it sees no cgroups rather than the host's.
-		 */
-		if (host_is_cgroup2()) {
-			type = "cgroup2", src = "cgroup2";
-		} else {
-			log_debug("mounts[%zu]: cgroup v1 host: empty tmpfs at %s", i, m->destination);
-			type = "tmpfs", src = "tmpfs";
-		}
-	}
+	if (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2"))
+		return mnt_cgroup(rootfd, m, cgns, e) < 0 ?
+		       err_wrap(e, "mounts[%zu]: %s on %s", i, type, m->destination) : 0;
 	if (mount(src, fd_path(p, fd), type, m->flags, m->data) < 0)
 		return err_sys(e, errno, "mounts[%zu]: mount %s on %s", i, type, m->destination);
 	return 0;
@@ -98,7 +77,7 @@ static bool is_bind(const struct spec_mount *m)
 	return m->bind || (m->type && !strcmp(m->type, "bind"));
 }
 
-static int mount_one(int rootfd, const struct spec_mount *m, size_t i, struct err *e)
+static int mount_one(int rootfd, const struct spec_mount *m, size_t i, bool cgns, struct err *e)
 {
 	_cleanup_close_ int fd = -1;
 	char p[FD_PATH_MAX];
@@ -107,7 +86,7 @@ static int mount_one(int rootfd, const struct spec_mount *m, size_t i, struct er
 	if (!m->bind && !m->type)
 		return err_set(e, EINVAL, "mounts[%zu].type: required unless the mount is a bind mount", i);
 	/* runc takes type "bind" without a bind option as a plain bind mount */
-	r = is_bind(m) ? mount_bind(rootfd, m, i, e) : mount_fs(rootfd, m, i, e);
+	r = is_bind(m) ? mount_bind(rootfd, m, i, e) : mount_fs(rootfd, m, i, cgns, e);
 	if (r == 0)
 		r = mnt_setattr(rootfd, m, i, e);
 	if (r < 0 || !m->propagation)
@@ -131,8 +110,10 @@ static bool own_dev(const struct spec *s)
 
 static int mounts_and_devices(const struct spec *s, int rootfd, struct err *e)
 {
+	bool cgns = spec_ns_find(s, SPEC_NS_CGROUP) != NULL;
+
 	for (size_t i = 0; i < s->n_mounts; i++)
-		if (mount_one(rootfd, &s->mounts[i], i, e) < 0)
+		if (mount_one(rootfd, &s->mounts[i], i, cgns, e) < 0)
 			return -e->code;
 	if (own_dev(s) && dev_setup_defaults(rootfd, e) < 0)
 		return err_wrap(e, "/dev");
