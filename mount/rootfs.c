@@ -240,7 +240,8 @@ int mnt_prepare(const struct spec *s, const char *rootfs, struct err *e)
 	_cleanup_close_ int rootfd = -1;
 
 	if (mount(NULL, "/", NULL, prop | MS_REC, NULL) < 0)
-		return err_sys(e, errno, "make / a %s mount", prop == MS_SLAVE ? "slave" : "private");
+		return err_sys(e, errno, "make / a %s mount%s", prop == MS_SLAVE ? "slave" : "private",
+			       errno == EINVAL ? " (/ is not a mount point: keel runs in a chroot?)" : "");
 	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return err_sys(e, errno, "root.path: bind %s", rootfs);
 	rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);

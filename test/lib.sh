@@ -8,7 +8,8 @@
 #   asserts:  expect_eq NAME GOT WANT | expect_match NAME TEXT REGEX
 #             expect_nomatch NAME TEXT REGEX | expect_rc NAME GOT WANT
 #   gates:    need_root | config_has CONFIG_X
-#   keel:     k ARGS... ("$KEEL" --root "$ROOT" ARGS..., bounded by K_TIMEOUT)
+#   keel:     k ARGS... ("$KEEL" --root "$ROOT" ARGS..., bounded by K_TIMEOUT;
+#             create and run get --no-pivot when KEEL_NO_PIVOT=1)
 #             new_id [TAG] | state_of ID | status_of ID | pid_of ID
 #             wait_status ID STATUS [SECONDS] | wait_file PATH [SECONDS]
 #             wait_grep FILE REGEX [SECONDS] | wait_pid_gone PID [SECONDS]
@@ -118,7 +119,14 @@ ROOT=$TMP/root
 : >"$TMP/.ids"
 : >"$TMP/.pids"
 
+# With KEEL_NO_PIVOT=1 (the *-nopivot.sh variants) every create and run
+# gets --no-pivot: the same checks then cover MS_MOVE + chroot.
 k() {
+	if [ "${KEEL_NO_PIVOT:-}" = 1 ] && { [ "$1" = create ] || [ "$1" = run ]; }; then
+		local cmd=$1
+		shift
+		set -- "$cmd" --no-pivot "$@"
+	fi
 	timeout -k 5 "$K_TIMEOUT" "$KEEL" --root "$ROOT" "$@"
 }
 

@@ -1,0 +1,4 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# 80-mount-safety.sh again, every container made with --no-pivot (MS_MOVE + chroot).
+KEEL_NO_PIVOT=1 exec bash "$(dirname "$0")/80-mount-safety.sh"

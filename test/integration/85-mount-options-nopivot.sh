@@ -1,0 +1,4 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# 85-mount-options.sh again, every container made with --no-pivot (MS_MOVE + chroot).
+KEEL_NO_PIVOT=1 exec bash "$(dirname "$0")/85-mount-options.sh"
