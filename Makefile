@@ -216,7 +216,10 @@ size: $(objtree)/keel
 # --- tests -----------------------------------------------------------------
 unit-srcs := $(wildcard $(srctree)/test/unit/*_test.c)
 unit-bins := $(patsubst $(srctree)/test/unit/%.c,$(build)/test/unit/%,$(unit-srcs))
-test-bins := $(if $(wildcard $(srctree)/test/probe.c),$(build)/test/probe)
+# static helpers the integration tests run: probe (inside containers),
+# listener (a seccomp notify listener)
+test-bins := $(patsubst $(srctree)/test/%.c,$(build)/test/%,\
+	$(wildcard $(srctree)/test/probe.c $(srctree)/test/listener.c))
 
 # test/unit/<subsystem>_test.c links against that subsystem's objects and
 # lib/ only, so a unit test cannot lean on the rest of keel.
@@ -232,7 +235,11 @@ $(build)/test/probe: $(build)/test/probe.o
 	$(quiet) LD $(@:$(objtree)/%=%)
 	$(Q)$(CC) $(KEEL_LDFLAGS) $(LDFLAGS) -o $@ $^
 
-.SECONDARY: $(unit-bins:=.o) $(build)/test/probe.o
+$(build)/test/listener: $(build)/test/listener.o
+	$(quiet) LD $(@:$(objtree)/%=%)
+	$(Q)$(CC) $(KEEL_LDFLAGS) $(LDFLAGS) -o $@ $^
+
+.SECONDARY: $(unit-bins:=.o) $(build)/test/probe.o $(build)/test/listener.o
 
 tests: $(objtree)/keel $(unit-bins) $(test-bins)
 
@@ -404,7 +411,7 @@ help:
 	@echo 'Test:          check [TESTS="pattern..."] demo'
 	@echo 'Host (clang):  fuzz [FUZZ_TIME=s FUZZ_JOBS=n] san-tests [SANITIZE=...]; bench-parse'
 
--include $(objs:.o=.d) $(build)/test/unit/*.d $(build)/test/probe.d
+-include $(objs:.o=.d) $(build)/test/unit/*.d $(build)/test/probe.d $(build)/test/listener.d
 
 .PHONY: all deps size tests check demo clean distclean help FORCE
 endif

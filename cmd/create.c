@@ -117,8 +117,6 @@ static const char *not_applied(const struct spec *s)
 		return "process.apparmorProfile";
 	if (set(p->selinux_label))
 		return "process.selinuxLabel";
-	if (l->seccomp && l->seccomp->listener_path)
-		return "linux.seccomp.listenerPath";
 	return NULL;
 }
 

@@ -248,9 +248,11 @@ static int do_exec(struct globals *g, const struct exec_opts *o, char **argv,
 	if (r == 0 && p.terminal && o->detach && !o->console_socket)
 		r = err_set(e, EINVAL, "a terminal with --detach needs --console-socket");
 	if (r == 0) {
+		_cleanup_free_ char *state = ctr_state_json(&c, ctr_status(&c), s, false);
 		struct ns_exec_args a = {
 			.init_pid = c.pid, .init_start = c.start_time, .spec = s, .proc = &p,
-			.preserve_fds = o->preserve_fds, .join_cgroup = join_cgroup, .data = &c,
+			.preserve_fds = o->preserve_fds, .state = state,
+			.join_cgroup = join_cgroup, .data = &c,
 		};
 
 		r = ns_exec(&a, res, e);

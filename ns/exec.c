@@ -16,6 +16,7 @@
 #endif
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -146,20 +147,54 @@ static int setup_child(const struct ns_exec_args *a, const struct targets *t, in
 	return r;
 }
 
+/* The seccomp listener's socket (connected by the parent) and our host pid */
+static int listener_fd = -1;
+static pid_t host_pid;
+
+/* The filter, then at once the notify fd to the listener, as init does. */
+static int load_filter(const struct ns_exec_args *a, struct err *e)
+{
+	int notify_fd = -1, r = sc_apply(a->spec->linux.seccomp, &notify_fd, e);
+
+	if (r < 0 || notify_fd < 0 || listener_fd < 0)
+		return r;
+	r = sc_notify_send(listener_fd, notify_fd, host_pid, a->spec->linux.seccomp->listener_metadata,
+			   a->state, e);
+	close(notify_fd);
+	close(listener_fd);
+	listener_fd = -1;
+	return r;
+}
+
+/*
+ * Our pid as keel sees it: getpid() answers in the container's pid
+ * namespace, the host's /proc (still ours until the mount namespace is
+ * joined) in keel's.
+ */
+static pid_t self_host_pid(void)
+{
+	char buf[24];
+	ssize_t n = readlink("/proc/self", buf, sizeof(buf) - 1);
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return atoi(buf);
+}
+
 /* As in init: seccomp and identity in the order no_new_privs allows. */
 static int become(const struct ns_exec_args *a, struct err *e)
 {
 	const struct spec_process *p = a->proc;
-	int notify_fd = -1;
 
-	if (!p->no_new_privileges && sc_apply(a->spec->linux.seccomp, &notify_fd, e) < 0)
+	if (!p->no_new_privileges && load_filter(a, e) < 0)
 		return -e->code;
 	if (proc_setup_identity(p, e) < 0 || proc_setup_caps(p, e) < 0)
 		return -e->code;
 	if (p->no_new_privileges) {
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			return err_sys(e, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
-		if (sc_apply(a->spec->linux.seccomp, &notify_fd, e) < 0)
+		if (load_filter(a, e) < 0)
 			return -e->code;
 	}
 	if (p->has_exec_cpu_affinity &&
@@ -224,6 +259,11 @@ int ns_exec(const struct ns_exec_args *a, struct ns_init_result *res, struct err
 		t.ns[i] = -1;
 	res->console_master = -1;
 	r = open_targets(a, &t, e);
+	/* on the host, where listenerPath is; the child sends over it */
+	if (r == 0 && ns_wants_listener(a->spec)) {
+		listener_fd = sc_listener_connect(a->spec->linux.seccomp->listener_path, e);
+		r = listener_fd < 0 ? listener_fd : 0;
+	}
 	if (r == 0 && t.pidns >= 0 && setns(t.pidns, CLONE_NEWPID) < 0)
 		r = err_sys(e, errno, "join the container's pid namespace");
 	if (r == 0 && t.timens >= 0 && setns(t.timens, CLONE_NEWTIME) < 0)
@@ -238,10 +278,13 @@ int ns_exec(const struct ns_exec_args *a, struct ns_init_result *res, struct err
 	pid = fork();
 	if (pid == 0) {
 		close(sv[0]);
+		host_pid = self_host_pid();
 		child(a, &t, sv[1]);
 	}
 	close(sv[1]);
 	close_targets(&t);
+	if (listener_fd >= 0)
+		close(listener_fd);
 	if (pid < 0)
 		return err_sys(e, errno, "fork");
 	r = wait_exec(sock, &pid, res, e);

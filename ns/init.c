@@ -20,6 +20,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -117,17 +118,52 @@ static int setup_console(const struct spec_process *p, int sync_fd, struct err *
 	return r < 0 ? err_sys(e, -r, "send the console to keel") : 0;
 }
 
+/* Does init need the state from keel (for hooks, or the seccomp listener)? */
 static bool init_hooks(const struct spec *s)
 {
 	return hooks_any(s, SPEC_HOOK_PRESTART) || hooks_any(s, SPEC_HOOK_CREATE_RUNTIME) ||
-	       hooks_any(s, SPEC_HOOK_CREATE_CONTAINER) || hooks_any(s, SPEC_HOOK_START_CONTAINER);
+	       hooks_any(s, SPEC_HOOK_CREATE_CONTAINER) || hooks_any(s, SPEC_HOOK_START_CONTAINER) ||
+	       ns_wants_listener(s);
+}
+
+/* The seccomp listener's socket and init's pid as keel sees it */
+static int listener_fd = -1;
+static pid_t listener_pid;
+
+static int recv_listener(int sync_fd, struct err *e)
+{
+	struct sync_msg m;
+
+	if (sync_recv(sync_fd, &m, &listener_fd) < 0 || m.type != SYNC_LISTENER || listener_fd < 0)
+		return err_set(e, EPROTO, "linux.seccomp.listenerPath: bad sync message");
+	listener_pid = atoi(m.err.msg);
+	return 0;
+}
+
+/*
+ * The filter is in: give the listener the notify fd and the container
+ * process state, then close both, so that the container inherits neither.
+ */
+static int notify_listener(const struct spec *s, int notify_fd, const char *state,
+			   struct err *e)
+{
+	int r;
+
+	if (notify_fd < 0 || listener_fd < 0)
+		return 0;
+	r = sc_notify_send(listener_fd, notify_fd, listener_pid, s->linux.seccomp->listener_metadata,
+			   state, e);
+	close(listener_fd);
+	close(notify_fd);
+	listener_fd = -1;
+	return r;
 }
 
 /*
  * Mounts are done: keel runs prestart and createRuntime hooks in its own
  * namespaces, then sends the state (a memfd) for the hooks that run here.
  */
-static int sync_hooks(int sync_fd, char **state, struct err *e)
+static int sync_hooks(const struct spec *s, int sync_fd, char **state, struct err *e)
 {
 	struct sync_msg m;
 	int fd, r;
@@ -141,6 +177,8 @@ static int sync_hooks(int sync_fd, char **state, struct err *e)
 	}
 	r = lseek(fd, 0, SEEK_SET) < 0 ? err_sys(e, errno, "hooks: state") : read_fd(fd, state, NULL, e);
 	close(fd);
+	if (r == 0 && ns_wants_listener(s))
+		r = recv_listener(sync_fd, e);
 	return r;
 }
 
@@ -152,7 +190,7 @@ static int setup_rootfs(const struct ns_init_args *a, int sync_fd, char **state,
 	if (rootfd < 0)
 		return rootfd;
 	if (init_hooks(s))
-		r = sync_hooks(sync_fd, state, e);
+		r = sync_hooks(s, sync_fd, state, e);
 	/* createContainer: in the container's namespaces, before pivot_root */
 	if (r == 0)
 		r = hooks_run(s, SPEC_HOOK_CREATE_CONTAINER, *state, e);
@@ -270,14 +308,17 @@ void ns_init_main(const struct ns_init_args *a, int sync_fd)
 	if (!p)
 		_exit(0);
 	run_start_hooks(a->spec, state);
-	if (!p->no_new_privileges && sc_apply(a->spec->linux.seccomp, &notify_fd, &e) < 0)
+	/* the listener gets the notify fd at once: init's next calls may notify */
+	if (!p->no_new_privileges && (sc_apply(a->spec->linux.seccomp, &notify_fd, &e) < 0 ||
+				      notify_listener(a->spec, notify_fd, state, &e) < 0))
 		die_after_start(&e);
 	if (proc_setup_identity(p, &e) < 0 || proc_setup_caps(p, &e) < 0)
 		die_after_start(&e);
 	if (p->no_new_privileges) {
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			die_after_start(&(struct err){ .msg = "prctl(PR_SET_NO_NEW_PRIVS) failed" });
-		if (sc_apply(a->spec->linux.seccomp, &notify_fd, &e) < 0)
+		if (sc_apply(a->spec->linux.seccomp, &notify_fd, &e) < 0 ||
+		    notify_listener(a->spec, notify_fd, state, &e) < 0)
 			die_after_start(&e);
 	}
 	if (p->has_exec_cpu_affinity &&

@@ -5,7 +5,8 @@
 #include "ns/ns.h"
 
 /* Messages over the SOCK_SEQPACKET pair between create and init. */
-enum sync_type { SYNC_GO = 1, SYNC_READY, SYNC_ERR, SYNC_CONSOLE, SYNC_MOUNTED, SYNC_HOOKS_DONE };
+enum sync_type { SYNC_GO = 1, SYNC_READY, SYNC_ERR, SYNC_CONSOLE, SYNC_MOUNTED, SYNC_HOOKS_DONE,
+		 SYNC_LISTENER };
 
 struct sync_msg {
 	int type;
@@ -33,6 +34,12 @@ static inline int console_setup(const struct spec_process *p, bool dev_console, 
 	return p->terminal ? err_set(e, ENOTSUP, "process.terminal: this keel was built without CONFIG_CONSOLE") : 0;
 }
 #endif
+
+/* Does init get a seccomp listener socket (linux.seccomp.listenerPath)? */
+static inline bool ns_wants_listener(const struct spec *s)
+{
+	return s->linux.seccomp && s->linux.seccomp->listener_path;
+}
 
 /* The container init: never returns. */
 __attribute__((noreturn)) void ns_init_main(const struct ns_init_args *a, int sync_fd);

@@ -53,6 +53,7 @@ struct ns_exec_args {
 	const struct spec *spec;	/* the container's config: seccomp */
 	const struct spec_process *proc;	/* what to run */
 	int preserve_fds;
+	const char *state;		/* the container's state, for a seccomp listener */
 	/* in the new process before it joins the mount namespace */
 	int (*join_cgroup)(void *data, struct err *e);
 	void *data;

@@ -23,6 +23,7 @@
 #include "lib/fdpass.h"
 #include "lib/util.h"
 #include "ns/ns-internal.h"
+#include "seccomp/sc.h"
 
 int sync_send(int fd, int type, const struct err *e)
 {
@@ -205,6 +206,27 @@ static int reap_error(pid_t *pid, struct err *e)
 	return err_set(e, ECHILD, "container init exited with status %d during setup", WEXITSTATUS(status));
 }
 
+/*
+ * With a seccomp listenerPath: connect to it here, on the host, and hand
+ * init the socket (and its pid as keel sees it) for the notify fd it will
+ * have once the filter is loaded.
+ */
+static int send_listener(const struct spec *s, int fd, pid_t pid, struct err *e)
+{
+	_cleanup_close_ int sk = -1;
+	char text[24];
+	int r;
+
+	if (!ns_wants_listener(s))
+		return 0;
+	sk = sc_listener_connect(s->linux.seccomp->listener_path, e);
+	if (sk < 0)
+		return sk;
+	snprintf(text, sizeof(text), "%d", (int)pid);
+	r = sync_send_fd(fd, SYNC_LISTENER, text, sk);
+	return r < 0 ? err_sys(e, -r, "sync with container init") : 0;
+}
+
 /* Mounts done: run the runtime-namespace hooks, pass the state to init. */
 static int mounted(const struct ns_init_args *a, int fd, pid_t pid, struct err *e)
 {
@@ -219,7 +241,9 @@ static int mounted(const struct ns_init_args *a, int fd, pid_t pid, struct err *
 	if (mfd < 0 || write_all(mfd, state ? state : "", state ? strlen(state) : 0) < 0)
 		return err_sys(e, errno, "hooks: state memfd");
 	r = sync_send_fd(fd, SYNC_HOOKS_DONE, "", mfd);
-	return r < 0 ? err_sys(e, -r, "sync with container init") : 0;
+	if (r < 0)
+		return err_sys(e, -r, "sync with container init");
+	return send_listener(a->spec, fd, pid, e);
 }
 
 /* Init's messages until "ready": maybe a console master first, or an error. */

@@ -8,7 +8,9 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include "generated/version.h"
 #include "lib/cleanup.h"
+#include "lib/jsonw.h"
 #include "lib/util.h"
 #include "seccomp/sc.h"
 
@@ -41,12 +43,10 @@ static int send_with_fd(int sk, const char *data, size_t len, int fd)
 	return 0;
 }
 
-int sc_notify_send(const char *listener_path, int notify_fd, const char *state_json,
-		   struct err *e)
+int sc_listener_connect(const char *listener_path, struct err *e)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	_cleanup_close_ int sk = -1;
-	int rc;
 
 	if (strlen(listener_path) >= sizeof(addr.sun_path))
 		return err_set(e, ENAMETOOLONG, "linux.seccomp.listenerPath: longer than %zu bytes",
@@ -54,11 +54,41 @@ int sc_notify_send(const char *listener_path, int notify_fd, const char *state_j
 	strcpy(addr.sun_path, listener_path);
 	sk = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sk < 0)
-		return err_sys(e, errno, "seccomp listener: socket");
+		return err_sys(e, errno, "linux.seccomp.listenerPath: socket");
 	if (connect(sk, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-		return err_sys(e, errno, "seccomp listener: connect %s", listener_path);
-	rc = send_with_fd(sk, state_json, strlen(state_json), notify_fd);
+		return err_sys(e, errno, "linux.seccomp.listenerPath: connect %s", listener_path);
+	return steal_fd(&sk);
+}
+
+/*
+ * The runtime-spec's "container process state": ociVersion, fds naming
+ * what the SCM_RIGHTS carry, pid, metadata and the container state.
+ */
+int sc_notify_send(int sk, int notify_fd, pid_t pid, const char *metadata, const char *state,
+		   struct err *e)
+{
+	static const char *const fds[] = { "seccompFd" };
+	_cleanup_free_ char *head = NULL, *msg = NULL;
+	struct jw w = { 0 };
+	size_t hl;
+	int rc;
+
+	jw_open(&w, NULL, '{');
+	jw_str(&w, "ociVersion", OCI_SPEC_VERSION);
+	jw_strv(&w, "fds", fds, 1);
+	jw_int(&w, "pid", pid);
+	if (metadata)
+		jw_str(&w, "metadata", metadata);
+	jw_close(&w, '}');
+	head = jw_finish(&w);
+	/* splice the state (already JSON) in as the last member */
+	hl = strlen(head);
+	while (hl && head[hl - 1] != '}')
+		hl--;
+	msg = xasprintf("%.*s,\"state\":%s}", (int)(hl ? hl - 1 : 0), head,
+			state && *state ? state : "{}");
+	rc = send_with_fd(sk, msg, strlen(msg), notify_fd);
 	if (rc)
-		return err_sys(e, -rc, "seccomp listener: send to %s", listener_path);
+		return err_sys(e, -rc, "linux.seccomp.listenerPath: send the notify fd");
 	return 0;
 }

@@ -7,6 +7,7 @@
 #define KEEL_SECCOMP_SC_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "lib/err.h"
 #include "spec/spec.h"
@@ -49,19 +50,27 @@ static inline int sc_export_bpf(const struct spec_seccomp *s, int fd, struct err
 
 #ifdef CONFIG_SECCOMP_NOTIFY
 /*
- * Connect to the unix socket listener_path and send state_json (the
- * container state with "fds": ["seccompFd"] and listenerMetadata, as the
- * runtime-spec describes) with notify_fd attached as SCM_RIGHTS.  The caller
- * keeps notify_fd and closes it afterwards.
+ * User notification, in two steps because the listener lives on the host
+ * and the filter is loaded in the container just before execve: keel
+ * connects to listenerPath during create (sc_listener_connect, a socket fd)
+ * and init sends over it, once the filter is in, the runtime-spec's
+ * container process state JSON (pid, metadata, the state) with the notify
+ * fd attached as SCM_RIGHTS (sc_notify_send).
  */
-int sc_notify_send(const char *listener_path, int notify_fd, const char *state_json,
+int sc_listener_connect(const char *listener_path, struct err *e);
+int sc_notify_send(int sk, int notify_fd, pid_t pid, const char *metadata, const char *state,
 		   struct err *e);
 #else
-static inline int sc_notify_send(const char *listener_path, int notify_fd,
-				 const char *state_json, struct err *e)
+static inline int sc_listener_connect(const char *listener_path, struct err *e)
 {
 	return err_set(e, ENOTSUP,
 		       "linux.seccomp.listenerPath: this keel was built without CONFIG_SECCOMP_NOTIFY");
+}
+
+static inline int sc_notify_send(int sk, int notify_fd, pid_t pid, const char *metadata,
+				 const char *state, struct err *e)
+{
+	return sc_listener_connect(NULL, e);
 }
 #endif
 

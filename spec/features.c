@@ -69,10 +69,9 @@ static void add_seccomp(struct jw *o, const struct spec_features_build *b)
 	if (!IS_ENABLED(CONFIG_SECCOMP))
 		return jw_close(o, '}');
 	jw_open(o, "actions", '[');
-	/* SCMP_ACT_NOTIFY is parsed, but create refuses listenerPath (which
-	 * NOTIFY requires) until the notify path lands: not listed. */
+	/* SCMP_ACT_NOTIFY only with CONFIG_SECCOMP_NOTIFY (the listener) */
 	for (size_t i = 0; i < spec_n_sc_actions; i++)
-		if (spec_sc_actions[i].val != SPEC_SC_NOTIFY)
+		if (spec_sc_actions[i].val != SPEC_SC_NOTIFY || IS_ENABLED(CONFIG_SECCOMP_NOTIFY))
 			jw_str(o, NULL, spec_sc_actions[i].name);
 	jw_close(o, ']');
 	jw_open(o, "operators", '[');

@@ -165,11 +165,6 @@ F=$TMP/bad-op
 sc_bundle "$F" '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["personality"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_FOO"}]}]}'
 expect_create_fails "unknown operator" "$F" 'linux\.seccomp\.syscalls\[0\]\.args\[0\]\.op'
 
-F=$TMP/listener
-sc_bundle "$F" "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$TMP/listener.sock\", \"syscalls\": [{\"names\": [\"getcwd\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"
-expect_create_fails "listenerPath" "$F" 'linux\.seccomp\.listenerPath.*not supported'
-if [ ! -e "$TMP/listener.sock" ]; then ok "listenerPath: no socket made"; else fail "listenerPath: no socket made"; fi
-
 F=$TMP/notify-no-listener
 sc_bundle "$F" '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["getcwd"], "action": "SCMP_ACT_NOTIFY"}]}'
 expect_create_fails "SCMP_ACT_NOTIFY without listenerPath" "$F" 'listenerPath'

@@ -16,6 +16,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
+#include "generated/version.h"
 #include "seccomp/sc.h"
 #include "test/unit/tap.h"
 
@@ -431,21 +432,24 @@ static int test_notify_checks(void)
 	return TEST_PASS;
 }
 
-static const char state_json[] = "{\"ociVersion\":\"1.2.0\",\"fds\":[\"seccompFd\"],"
-	"\"pid\":1,\"state\":{\"id\":\"t\",\"status\":\"creating\"},\"metadata\":\"m\"}";
+static const char state_json[] = "{\"id\":\"t\",\"status\":\"creating\"}";
+static const char process_state[] = "{\"ociVersion\":\"" OCI_SPEC_VERSION "\",\"fds\":[\"seccompFd\"],"
+	"\"pid\":1,\"metadata\":\"m \\\"q\\\"\",\"state\":{\"id\":\"t\",\"status\":\"creating\"}}";
 
 static int child_notify(const char *listener)
 {
 	struct spec_sc_rule r = { .names = names_getppid, .action = SPEC_SC_NOTIFY };
 	struct spec_seccomp s = one_rule(&r);
 	struct err e = { 0 };
-	int fd;
+	int fd, sk;
 
 	s.listener_path = (char *)listener;
 	if (sc_apply(&s, &fd, &e) || fd < 0)
 		return 10;
-	if (sc_notify_send(listener, fd, state_json, &e))
+	sk = sc_listener_connect(listener, &e);
+	if (sk < 0 || sc_notify_send(sk, fd, 1, "m \"q\"", state_json, &e))
 		return 11;
+	close(sk);
 	close(fd);
 	/* the listener answers 4242 for us */
 	return syscall(SYS_getppid) == 4242 ? 0 : 12;
@@ -531,7 +535,7 @@ static int test_notify_listener(void)
 	CHECK(sk >= 0);
 	nfd = recv_fd(sk, buf, sizeof(buf));
 	CHECK(nfd >= 0);
-	CHECK_STR(buf, state_json);
+	CHECK_STR(buf, process_state);
 	CHECK(answer(nfd));
 	CHECK(waitpid(pid, &st, 0) == pid);
 	pid = -1;
