@@ -3,7 +3,7 @@
 # Idempotent: it asks apt only for what is missing.  Usage: host-packages.sh [ARCH...]
 set -eu
 
-pkgs="make gcc binutils file musl-tools musl-dev gperf dpkg-dev xz-utils python3-kconfiglib busybox-static squashfs-tools util-linux"
+pkgs="make gcc binutils file musl-tools musl-dev gperf dpkg-dev xz-utils python3-kconfiglib busybox-static squashfs-tools util-linux golang-github-containers-common"
 # clang and its runtimes (libFuzzer, ASan, UBSan): make fuzz, and the
 # sanitizer builds of the unit tests in make check.
 pkgs="$pkgs clang libclang-rt-14-dev"
