@@ -299,13 +299,23 @@ static int spawn(struct made *m, const struct spec *s, const struct create_opts 
 		.on_mounted = on_mounted, .data = m,
 	};
 	struct ns_init_result res;
+	int *mount_fds = NULL;
 	int r;
 
 	ctr_path(&m->c, "exec.fifo", fifo, sizeof(fifo));
 	/* relative mount sources are relative to the bundle, as in runc */
 	if (chdir(m->c.bundle) < 0)
 		return err_sys(e, errno, "chdir %s", m->c.bundle);
+	/*
+	 * Id-mapped mounts are made here, with the host's privileges, before
+	 * init exists; init inherits them with the clone and moves them in.
+	 */
+	r = mnt_idmap_open(s, &mount_fds, e);
+	if (r < 0)
+		return r;
+	a.mount_fds = mount_fds;
 	r = ns_create_init(&a, &res, e);
+	mnt_idmap_close(mount_fds, s->n_mounts);
 	if (r < 0)
 		return r;
 	m->pid = res.pid;

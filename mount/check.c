@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Mount options the parser accepts (they are valid OCI) but mount/ does not
- * apply yet.  Refusing them keeps a config from getting a weaker mount than
- * it asked for (an "rro" quietly left writable).
+ * apply yet, or not in this build.  Refusing them keeps a config from getting
+ * a weaker mount than it asked for (an "rro" quietly left writable, an
+ * "idmap" mount showing the host's ids).
  */
 #include <string.h>
 
@@ -16,11 +17,9 @@ static const char *const not_yet[] = {
 
 static int check_option(const char *o, size_t i, size_t j, struct err *e)
 {
-	if (!strcmp(o, "idmap") || !strcmp(o, "ridmap"))
-		return err_set(e, ENOTSUP, IS_ENABLED(CONFIG_MOUNT_IDMAP) ?
-			       "mounts[%zu].options[%zu]: \"%s\" is not supported by this keel yet" :
-			       "mounts[%zu].options[%zu]: \"%s\": this keel was built without CONFIG_MOUNT_IDMAP",
-			       i, j, o);
+	if (!IS_ENABLED(CONFIG_MOUNT_IDMAP) && (!strcmp(o, "idmap") || !strcmp(o, "ridmap")))
+		return err_set(e, ENOTSUP, "mounts[%zu].options[%zu]: \"%s\": this keel was "
+			       "built without CONFIG_MOUNT_IDMAP", i, j, o);
 	for (size_t k = 0; k < ARRAY_SIZE(not_yet); k++)
 		if (!strcmp(o, not_yet[k]))
 			return err_set(e, ENOTSUP,
@@ -34,12 +33,15 @@ int mnt_check(const struct spec *s, struct err *e)
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		const struct spec_mount *m = &s->mounts[i];
 
-		if (m->n_uid_mappings || m->n_gid_mappings)
-			return err_set(e, ENOTSUP, "mounts[%zu].uidMappings: id-mapped mounts are "
-				       "not supported by this keel yet", i);
+		if (!IS_ENABLED(CONFIG_MOUNT_IDMAP) && (m->n_uid_mappings || m->n_gid_mappings))
+			return err_set(e, ENOTSUP, "mounts[%zu].%s: id-mapped mounts: this keel was "
+				       "built without CONFIG_MOUNT_IDMAP", i,
+				       m->n_uid_mappings ? "uidMappings" : "gidMappings");
 		for (size_t j = 0; m->options && m->options[j]; j++)
 			if (check_option(m->options[j], i, j, e) < 0)
 				return -e->code;
+		if (mnt_idmap_check(s, i, e) < 0)
+			return -e->code;
 	}
 	return 0;
 }

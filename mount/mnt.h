@@ -27,8 +27,10 @@ int mnt_bind_console(int slave, struct err *e);
  * mnt_prepare() mounts everything below the rootfs and returns an O_PATH fd
  * of it; mnt_enter() pivots into it (or moves and chroots) and applies
  * masked paths, read-only paths and a read-only root.  It closes rootfd.
+ * mount_fds (NULL if none) holds, per mounts[i], a detached mount that keel
+ * made before the clone (mnt_idmap_open), or -1.
  */
-int mnt_prepare(const struct spec *s, const char *rootfs, struct err *e);
+int mnt_prepare(const struct spec *s, const char *rootfs, const int *mount_fds, struct err *e);
 int mnt_enter(const struct spec *s, int rootfd, bool no_pivot, struct err *e);
 
 /*
@@ -39,5 +41,27 @@ int mnt_enter(const struct spec *s, int rootfd, bool no_pivot, struct err *e);
  */
 enum mnt_create { MNT_NO_CREATE, MNT_CREATE_DIR, MNT_CREATE_FILE };
 int mnt_open_in_root(int rootfd, const char *path, enum mnt_create create, struct err *e);
+
+/*
+ * ID-mapped mounts ("idmap", "ridmap", mounts[].uidMappings/gidMappings),
+ * made by keel in the host's user and mount namespaces before it clones
+ * init, which inherits the fds and moves them into place: *fds gets an
+ * array of s->n_mounts fds (-1 where a mount is not id-mapped), or NULL if
+ * none is.  Free it with mnt_idmap_close() once init is cloned.
+ */
+#ifdef CONFIG_MOUNT_IDMAP
+int mnt_idmap_open(const struct spec *s, int **fds, struct err *e);
+void mnt_idmap_close(int *fds, size_t n);
+#else
+static inline int mnt_idmap_open(const struct spec *s, int **fds, struct err *e)
+{
+	*fds = NULL;
+	return 0;
+}
+
+static inline void mnt_idmap_close(int *fds, size_t n)
+{
+}
+#endif
 
 #endif

@@ -33,17 +33,26 @@ static bool source_is_dir(const char *src)
 #define REMOUNT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | \
 		       MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME)
 
-static int mount_bind(int rootfd, const struct spec_mount *m, size_t i, struct err *e)
+/* A bind of the source, or the id-mapped copy keel made of it (mfd). */
+static int mount_bind(int rootfd, const struct spec_mount *m, size_t i, int mfd,
+		      struct err *e)
 {
-	enum mnt_create kind = source_is_dir(m->source) ? MNT_CREATE_DIR : MNT_CREATE_FILE;
-	_cleanup_close_ int fd = mnt_open_in_root(rootfd, m->destination, kind, e);
-	_cleanup_close_ int fd2 = -1;
+	_cleanup_close_ int fd = -1, fd2 = -1;
 	char p[FD_PATH_MAX];
 
-	if (fd < 0)
-		return err_wrap(e, "mounts[%zu].destination", i);
-	if (mount(m->source, fd_path(p, fd), NULL, MS_BIND | (m->recursive ? MS_REC : 0), NULL) < 0)
-		return err_sys(e, errno, "mounts[%zu]: bind %s on %s", i, m->source, m->destination);
+	if (mfd >= 0) {
+		if (mnt_idmap_attach(rootfd, m, i, mfd, e) < 0)
+			return -e->code;
+	} else {
+		fd = mnt_open_in_root(rootfd, m->destination, source_is_dir(m->source) ?
+				      MNT_CREATE_DIR : MNT_CREATE_FILE, e);
+		if (fd < 0)
+			return err_wrap(e, "mounts[%zu].destination", i);
+		if (mount(m->source, fd_path(p, fd), NULL, MS_BIND | (m->recursive ? MS_REC : 0),
+			  NULL) < 0)
+			return err_sys(e, errno, "mounts[%zu]: bind %s on %s", i, m->source,
+				       m->destination);
+	}
 	if (!(m->flags & REMOUNT_FLAGS))
 		return 0;
 	/* the old fd names what lies under the new mount: look it up again */
@@ -72,12 +81,8 @@ static int mount_fs(int rootfd, const struct spec_mount *m, size_t i, bool cgns,
 	return 0;
 }
 
-static bool is_bind(const struct spec_mount *m)
-{
-	return m->bind || (m->type && !strcmp(m->type, "bind"));
-}
-
-static int mount_one(int rootfd, const struct spec_mount *m, size_t i, bool cgns, struct err *e)
+static int mount_one(int rootfd, const struct spec_mount *m, size_t i, int mfd, bool cgns,
+		     struct err *e)
 {
 	_cleanup_close_ int fd = -1;
 	char p[FD_PATH_MAX];
@@ -85,8 +90,7 @@ static int mount_one(int rootfd, const struct spec_mount *m, size_t i, bool cgns
 
 	if (!m->bind && !m->type)
 		return err_set(e, EINVAL, "mounts[%zu].type: required unless the mount is a bind mount", i);
-	/* runc takes type "bind" without a bind option as a plain bind mount */
-	r = is_bind(m) ? mount_bind(rootfd, m, i, e) : mount_fs(rootfd, m, i, cgns, e);
+	r = mnt_is_bind(m) ? mount_bind(rootfd, m, i, mfd, e) : mount_fs(rootfd, m, i, cgns, e);
 	if (r == 0)
 		r = mnt_setattr(rootfd, m, i, e);
 	if (r < 0 || !m->propagation)
@@ -104,16 +108,17 @@ static bool own_dev(const struct spec *s)
 {
 	for (size_t i = 0; i < s->n_mounts; i++)
 		if (!strcmp(s->mounts[i].destination, "/dev"))
-			return !is_bind(&s->mounts[i]);
+			return !mnt_is_bind(&s->mounts[i]);
 	return false;
 }
 
-static int mounts_and_devices(const struct spec *s, int rootfd, struct err *e)
+static int mounts_and_devices(const struct spec *s, int rootfd, const int *mount_fds,
+			      struct err *e)
 {
 	bool cgns = spec_ns_find(s, SPEC_NS_CGROUP) != NULL;
 
 	for (size_t i = 0; i < s->n_mounts; i++)
-		if (mount_one(rootfd, &s->mounts[i], i, cgns, e) < 0)
+		if (mount_one(rootfd, &s->mounts[i], i, mount_fds ? mount_fds[i] : -1, cgns, e) < 0)
 			return -e->code;
 	if (own_dev(s) && dev_setup_defaults(rootfd, e) < 0)
 		return err_wrap(e, "/dev");
@@ -229,7 +234,7 @@ static int after_pivot(const struct spec *s, int devnull, struct err *e)
 	return s->root.readonly ? readonly_root(e) : 0;
 }
 
-int mnt_prepare(const struct spec *s, const char *rootfs, struct err *e)
+int mnt_prepare(const struct spec *s, const char *rootfs, const int *mount_fds, struct err *e)
 {
 	/*
 	 * Nothing we mount may propagate to the host, and pivot_root needs a
@@ -247,7 +252,7 @@ int mnt_prepare(const struct spec *s, const char *rootfs, struct err *e)
 	rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return err_sys(e, errno, "root.path: open %s", rootfs);
-	if (mounts_and_devices(s, rootfd, e) < 0)
+	if (mounts_and_devices(s, rootfd, mount_fds, e) < 0)
 		return -e->code;
 	return steal_fd(&rootfd);
 }

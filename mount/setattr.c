@@ -14,13 +14,6 @@
 #include "lib/util.h"
 #include "mount/mount-internal.h"
 
-#ifndef SYS_mount_setattr
-#define SYS_mount_setattr 442
-#endif
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE 0x8000
-#endif
-
 static const struct {
 	const char *name;
 	unsigned long long set, clr;

@@ -185,7 +185,7 @@ static int sync_hooks(const struct spec *s, int sync_fd, char **state, struct er
 static int setup_rootfs(const struct ns_init_args *a, int sync_fd, char **state, struct err *e)
 {
 	const struct spec *s = a->spec;
-	int rootfd = mnt_prepare(s, a->rootfs, e), r = 0;
+	int rootfd = mnt_prepare(s, a->rootfs, a->mount_fds, e), r = 0;
 
 	if (rootfd < 0)
 		return rootfd;

@@ -20,6 +20,9 @@ struct ns_init_args {
 	bool no_pivot;
 	bool new_keyring;		/* a session keyring of its own, as runc gives */
 	int preserve_fds;		/* fds 3 .. 3+n-1 pass to the container */
+	/* per mounts[i], a detached mount keel made (mnt_idmap_open) or -1;
+	 * NULL if none.  init inherits them with the clone. */
+	const int *mount_fds;
 	/*
 	 * Called in the parent after clone, before init may go on: put the
 	 * child into its cgroup here, so it cannot run user code outside it.

@@ -123,7 +123,7 @@ static void add_linux(struct jw *o, const struct spec_features_build *b)
 	add_enabled(o, "selinux", false);
 	add_enabled(o, "intelRdt", false);
 	jw_open(o, "mountExtensions", '{');
-	add_enabled(o, "idmap", false);
+	add_enabled(o, "idmap", IS_ENABLED(CONFIG_MOUNT_IDMAP));
 	jw_close(o, '}');
 	jw_close(o, '}');
 }
@@ -141,10 +141,14 @@ char *spec_features_json(const struct spec_features_build *b)
 		for (int k = 0; k < SPEC_HOOK_COUNT; k++)
 			jw_str(&o, NULL, spec_hook_names[k]);
 	jw_close(&o, ']');
-	/* the MNT_KEEP ones are refused by mount/check.c for now */
+	/* the other MNT_KEEP ones are refused by mount/check.c for now */
 	jw_open(&o, "mountOptions", '[');
 	for (size_t i = 0; (opt = mnt_opt_applied(i)); i++)
 		jw_str(&o, NULL, opt);
+	if (IS_ENABLED(CONFIG_MOUNT_IDMAP)) {
+		jw_str(&o, NULL, "idmap");
+		jw_str(&o, NULL, "ridmap");
+	}
 	jw_close(&o, ']');
 	add_linux(&o, b);
 	jw_open(&o, "annotations", '{');

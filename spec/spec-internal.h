@@ -217,7 +217,7 @@ enum mnt_opt_kind {
 	MNT_BIND,	/* bind or rbind */
 	MNT_RATTR,	/* recursive attribute, applied by mount/ with mount_setattr */
 	MNT_KEEP,	/* kept in options for mount/ (idmap, tmpcopyup, ...);
-			 * mount/check.c refuses these for now */
+			 * mount/check.c refuses all but idmap and ridmap */
 };
 
 struct mnt_opt {

@@ -31,6 +31,13 @@ else
 	expect_match "no hooks without CONFIG_HOOKS" "$flat" '"hooks":\[\]'
 fi
 expect_nomatch "options keel refuses are not listed" "$flat" '"mountOptions":\[[^]]*"tmpcopyup"'
+if config_has CONFIG_MOUNT_IDMAP; then
+	expect_match "idmap listed with CONFIG_MOUNT_IDMAP" "$flat" '"mountOptions":\[[^]]*"idmap","ridmap"'
+	expect_match "mountExtensions.idmap enabled with CONFIG_MOUNT_IDMAP" "$flat" '"mountExtensions":\{"idmap":\{"enabled":true\}'
+else
+	expect_nomatch "idmap not listed without CONFIG_MOUNT_IDMAP" "$flat" '"mountOptions":\[[^]]*"idmap"'
+	expect_match "mountExtensions.idmap disabled without CONFIG_MOUNT_IDMAP" "$flat" '"mountExtensions":\{"idmap":\{"enabled":false\}'
+fi
 expect_match "recursive attributes keel applies are listed" "$flat" '"mountOptions":\[[^]]*"rro"'
 expect_match "options keel applies are listed" "$flat" '"mountOptions":\[[^]]*"nosuid"'
 if config_has CONFIG_SECCOMP; then
@@ -46,6 +53,7 @@ if [ -n "${KEEL_ALLNO:-}" ] && [ -x "$KEEL_ALLNO" ]; then
 	expect_match "allnoconfig: no cgroup drivers" "$nflat" '"cgroup":\{"v1":false,"v2":false'
 	expect_nomatch "allnoconfig: no user namespace" "$nflat" '"namespaces":\[[^]]*"user"'
 	expect_match "allnoconfig: no hooks" "$nflat" '"hooks":\[\]'
+	expect_match "allnoconfig: idmap disabled" "$nflat" '"mountExtensions":\{"idmap":\{"enabled":false\}'
 	if [ "$n" != "$f" ]; then ok "the two builds say different things"; else fail "the two builds say different things"; fi
 else
 	skip "allnoconfig features" "KEEL_ALLNO is not set"

@@ -24,7 +24,7 @@ make_bundle "$B" || { fail "mkbundle.sh builds the test bundle"; done_testing; }
 
 # --- what the binary contains ----------------------------------------------------
 for opt in CONFIG_SECCOMP CONFIG_USERNS CONFIG_CONSOLE CONFIG_EXEC CONFIG_HOOKS \
-	   CONFIG_FREEZER CONFIG_CGROUP_V1 CONFIG_CGROUP_V2; do
+	   CONFIG_FREEZER CONFIG_CGROUP_V1 CONFIG_CGROUP_V2 CONFIG_MOUNT_IDMAP; do
 	if [ -r "$ALLNO_CONFIG" ] && ! grep -q "^$opt=y" "$ALLNO_CONFIG"; then
 		ok "allnoconfig has $opt off"
 	else
@@ -65,6 +65,17 @@ bundle_clone "$F"
 bundle_set "$F" namespaces '[{"type": "pid"},{"type": "mount"},{"type": "uts"},{"type": "ipc"},{"type": "user"}]'
 bundle_insert "$F" linux '"uidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}], "gidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}]'
 refuse "user namespace" "$F" 'CONFIG_USERNS'
+
+# CONFIG_MOUNT_IDMAP: the options and a mount's own mappings (no user
+# namespace needed to ask for them)
+F=$TMP/idmap
+bundle_clone "$F"
+bundle_insert "$F" mounts "{\"destination\": \"/mnt\", \"type\": \"bind\", \"source\": \"$TMP\", \"options\": [\"rbind\", \"ridmap\"]}"
+refuse "ridmap" "$F" 'mounts\[0\]\.options\[1\]: "ridmap": this keel was built without CONFIG_MOUNT_IDMAP'
+F=$TMP/idmap-maps
+bundle_clone "$F"
+bundle_insert "$F" mounts "{\"destination\": \"/mnt\", \"type\": \"bind\", \"source\": \"$TMP\", \"options\": [\"bind\"], \"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}], \"gidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]}"
+refuse "mounts[].uidMappings" "$F" 'mounts\[0\]\.uidMappings: .*CONFIG_MOUNT_IDMAP'
 
 F=$TMP/terminal
 bundle_clone "$F"
