@@ -351,17 +351,19 @@ static void v2_stats(struct cg_stats *st, const char *dir)
 	read_hugetlb(st, dir, true);
 }
 
+/* "1 2 3" (cpuacct.usage_percpu) or "0-3,8" (cpuset.cpus) */
 static void read_list(const char *dir, const char *file, struct cg_u64s *l)
 {
 	_cleanup_free_ char *buf = slurp(dir, file);
 	char *end;
 
-	for (char *s = buf; s && *s; s = end) {
-		uint64_t v = strtoull(s, &end, 10);
+	for (char *s = buf; s && *s >= '0' && *s <= '9'; s = end + strspn(end, ", ")) {
+		uint64_t a = strtoull(s, &end, 10), b = a;
 
-		if (end == s)
-			break;
-		push(l, v);
+		if (*end == '-')
+			b = strtoull(end + 1, &end, 10);
+		for (; a <= b && l->n < 65536; a++)
+			push(l, a);
 	}
 }
 
@@ -387,28 +389,12 @@ static void v1_cpuacct(struct cg_stats *st, const char *dir)
 	read_fields(st, dir, "cpuacct.stat", cpuacct_v1, ARRAY_SIZE(cpuacct_v1));
 }
 
-/* "0-3,8" */
-static void read_cpu_list(const char *dir, const char *file, struct cg_u64s *l)
-{
-	_cleanup_free_ char *buf = slurp(dir, file);
-	char *end;
-
-	for (char *s = buf; s && *s >= '0' && *s <= '9'; s = end + (*end == ',')) {
-		uint64_t a = strtoull(s, &end, 10), b = a;
-
-		if (*end == '-')
-			b = strtoull(end + 1, &end, 10);
-		for (; a <= b && l->n < 65536; a++)
-			push(l, a);
-	}
-}
-
 static void v1_cpuset(struct cg_stats *st, const char *dir)
 {
 	char f[48];
 
-	read_cpu_list(dir, "cpuset.cpus", &st->cpuset.cpus);
-	read_cpu_list(dir, "cpuset.mems", &st->cpuset.mems);
+	read_list(dir, "cpuset.cpus", &st->cpuset.cpus);
+	read_list(dir, "cpuset.mems", &st->cpuset.mems);
 	for (int i = 0; i < CG_CPUSET_FLAGS; i++) {
 		snprintf(f, sizeof(f), "cpuset.%s", cg_cpuset_flags[i]);
 		st->cpuset.flags[i] = (int64_t)num(dir, f);
@@ -541,7 +527,8 @@ bool cg_oom_kills(struct cg *cg, uint64_t *n)
 		dir = cg->drv->procs_dir(cg);
 		return dir && keyed(dir, "memory.events", "oom_kill", n);
 	}
-	if (!IS_ENABLED(CONFIG_CGROUP_V1) || !cg_tracks(cg))
+	/* v1 compiled out is the only way to the "none" driver on a v1 host */
+	if (!IS_ENABLED(CONFIG_CGROUP_V1))
 		return false;
 	dir = v1_dir("memory", cg->path);
 	/* "oom_kill N" since Linux 4.13 */
