@@ -30,6 +30,9 @@ const struct command commands[] = {
 #ifdef CONFIG_SPEC_TEMPLATE
 	{ "spec", cmd_spec, "write a default config.json" },
 #endif
+#ifdef CONFIG_EVENTS
+	{ "events", cmd_events, "print a container's resource usage and OOM events" },
+#endif
 #ifdef CONFIG_FREEZER
 	{ "pause", cmd_pause, "suspend every process of a container" },
 	{ "resume", cmd_resume, "resume a paused container" },
@@ -46,7 +49,7 @@ static const struct {
 	{ "resume", "this keel was built without CONFIG_FREEZER" },
 	{ "update", "not supported by this keel yet" },
 	{ "spec", "this keel was built without CONFIG_SPEC_TEMPLATE" },
-	{ "events", "not supported by keel" },
+	{ "events", "this keel was built without CONFIG_EVENTS" },
 	{ "checkpoint", "not supported by keel" },
 	{ "restore", "not supported by keel" },
 };

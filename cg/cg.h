@@ -8,6 +8,7 @@
 #define KEEL_CG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "lib/cleanup.h"
@@ -107,5 +108,79 @@ static inline bool cg_frozen(struct cg *cg)
  * malloc'd.  -ENOENT if the cgroup is gone; no pids with the "none" driver.
  */
 int cg_pids(struct cg *cg, pid_t **pids, size_t *n, struct err *e);
+
+/*
+ * Resource usage of the container's cgroup (CONFIG_EVENTS), in runc's terms
+ * so that "keel events" means what "runc events" means: nanoseconds for
+ * cpu, bytes for memory, UINT64_MAX for "max".  Whatever the host does not
+ * offer (a controller not mounted or not enabled, no swap accounting) is 0.
+ */
+struct cg_u64s {
+	uint64_t *v;
+	size_t n;
+};
+
+struct cg_mem_entry {
+	uint64_t limit, usage, max, failcnt;
+};
+
+enum { CG_MEM_USAGE, CG_MEM_SWAP, CG_MEM_KERNEL, CG_MEM_KERNEL_TCP, CG_MEM_N };
+
+struct cg_blkio_entry {
+	uint64_t major, minor, value;
+	char op[12];		/* "Read", "Write", "Sync", "Async", "Discard", "Total" */
+};
+
+struct cg_blkio_list {
+	struct cg_blkio_entry *v;
+	size_t n;
+};
+
+/* name first: both sort by it */
+struct cg_stat_kv {
+	char key[64];
+	uint64_t val;
+};
+
+struct cg_hugetlb_stat {
+	char size[16];		/* "2MB", "1GB" */
+	uint64_t usage, max, failcnt;
+};
+
+/* cpuset flags, named as the v1 files after "cpuset." and as runc's JSON keys */
+#define CG_CPUSET_FLAGS 9
+extern const char *const cg_cpuset_flags[CG_CPUSET_FLAGS];
+
+struct cg_stats {
+	struct {
+		uint64_t total, kernel, user;
+		struct cg_u64s percpu, percpu_kernel, percpu_user;
+		uint64_t periods, throttled_periods, throttled_time;
+	} cpu;
+	struct {
+		struct cg_u64s cpus, mems;
+		int64_t flags[CG_CPUSET_FLAGS];
+	} cpuset;
+	struct {
+		uint64_t cache;
+		struct cg_mem_entry entry[CG_MEM_N];	/* swap: memory + swap, as v1 counts it */
+		struct cg_stat_kv *raw;		/* memory.stat, sorted by key */
+		size_t n_raw;
+	} memory;
+	struct {
+		uint64_t current, limit;	/* limit 0: none */
+	} pids;
+	struct {
+		struct cg_blkio_list bytes, ios;	/* io_service_bytes, io_serviced */
+	} blkio;
+	struct cg_hugetlb_stat *hugetlb;	/* sorted by size */
+	size_t n_hugetlb;
+};
+
+/* Fill *st (free with cg_stats_free() even on error); fails if the cgroup is gone. */
+int cg_stats(struct cg *cg, struct cg_stats *st, struct err *e);
+void cg_stats_free(struct cg_stats *st);
+/* OOM kills in the container's cgroup so far; false if the host does not count them. */
+bool cg_oom_kills(struct cg *cg, uint64_t *n);
 
 #endif

@@ -98,6 +98,12 @@ void jw_int(struct jw *w, const char *key, long long val)
 	put(w, buf, snprintf(buf, sizeof(buf), "%lld", val));
 }
 
+void jw_raw(struct jw *w, const char *key, const char *json)
+{
+	item(w, key);
+	put(w, json, strlen(json));
+}
+
 void jw_strv(struct jw *w, const char *key, const char *const *v, size_t n)
 {
 	jw_open(w, key, '[');

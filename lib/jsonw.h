@@ -30,6 +30,8 @@ void jw_close(struct jw *w, char bracket);
 void jw_str(struct jw *w, const char *key, const char *val);
 void jw_bool(struct jw *w, const char *key, bool val);
 void jw_int(struct jw *w, const char *key, long long val);
+/* A value already in JSON form: a number beyond long long, null. */
+void jw_raw(struct jw *w, const char *key, const char *json);
 void jw_strv(struct jw *w, const char *key, const char *const *v, size_t n);
 /* The text (with a final newline when pretty); the writer is reset. */
 char *jw_finish(struct jw *w);
