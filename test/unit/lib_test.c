@@ -3,6 +3,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
 #include "lib/err.h"
 #include "lib/util.h"
 #include "test/unit/tap.h"
@@ -130,6 +133,47 @@ static int test_strtod(void)
 	return TEST_PASS;
 }
 
+/* lib/printf.c replaces musl's vfprintf: every format keel uses, and more */
+static int test_printf(void)
+{
+	char b[256], big[1200];
+	char *a = NULL;
+
+#define FMT(want, ...) do { \
+		int n_ = snprintf(b, sizeof(b), __VA_ARGS__); \
+		CHECK_STR(b, want); \
+		CHECK(n_ == (int)strlen(want)); \
+	} while (0)
+	FMT("a 1 -2 3 b", "a %d %i %u %s", 1, -2, 3u, "b");
+	FMT("18446744073709551615 -9223372036854775808", "%llu %lld", 18446744073709551615ULL,
+	    (long long)INT64_MIN);
+	FMT("4294967295 2147483647 -1", "%lu %ld %zd", 4294967295UL, 2147483647L, (ssize_t)-1);
+	FMT("ff FF 0xff 0XFF 777 0777 0", "%x %X %#x %#X %o %#o %#x", 255, 255, 255, 255, 511, 511, 0);
+	FMT("|   42|42   |00042|  -42|-0042|+42| 42|", "|%5d|%-5d|%05d|%5d|%05d|%+d|% d|", 42, 42, 42,
+	    -42, -42, 42, 42);
+	FMT("|  042|0042|", "|%5.3d|%.4d|", 42, 42);
+	FMT("|||0|", "|%.0d|%.0u|%#.0o|", 0, 0u, 0);
+	FMT("|abc|  abc|abc  |ab|   ab|", "|%s|%5s|%-5s|%.2s|%*.*s|", "abc", "abc", "abc", "abc", 5, 2,
+	    "abc");
+	FMT("|x|  x|x  |%|", "|%c|%3c|%-3c|%%|", 'x', 'x', 'x');
+	FMT("(null)", "%s", (char *)NULL);
+	FMT("-1 255 -1 65535", "%hhd %hhu %hd %hu", 255, 255, 65535, 65535);
+	FMT("0004 0001 000000012 2026-11-23", "%04x %04d %09ld %04d-%02d-%02d", 4, 1, 12L, 2026, 11, 23);
+	FMT("|ab   |-7  |", "|%-*s|%-*d|", 5, "ab", 4, -7);
+	FMT("0x1234", "%p", (void *)0x1234);
+	/* truncation: the return value is what would have been written */
+	CHECK(snprintf(b, 4, "%s", "abcdef") == 6);
+	CHECK_STR(b, "abc");
+	/* longer than the internal buffer */
+	memset(big, 'y', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	CHECK(asprintf(&a, "<%s>", big) == (int)sizeof(big) + 1);
+	CHECK(a && a[0] == '<' && a[sizeof(big)] == '>' && strlen(a) == sizeof(big) + 1);
+	free(a);
+#undef FMT
+	return TEST_PASS;
+}
+
 int main(void)
 {
 	RUN_TEST(test_err_set_returns_negative_code);
@@ -140,5 +184,6 @@ int main(void)
 	RUN_TEST(test_proc_start_time_self);
 	RUN_TEST(test_write_file_atomic_roundtrip);
 	RUN_TEST(test_strtod);
+	RUN_TEST(test_printf);
 	return tap_done();
 }
