@@ -30,6 +30,9 @@ const struct command commands[] = {
 #ifdef CONFIG_SPEC_TEMPLATE
 	{ "spec", cmd_spec, "write a default config.json" },
 #endif
+#ifdef CONFIG_UPDATE
+	{ "update", cmd_update, "change a container's resource limits" },
+#endif
 #ifdef CONFIG_FREEZER
 	{ "pause", cmd_pause, "suspend every process of a container" },
 	{ "resume", cmd_resume, "resume a paused container" },
@@ -44,7 +47,7 @@ static const struct {
 	{ "exec", "this keel was built without CONFIG_EXEC" },
 	{ "pause", "this keel was built without CONFIG_FREEZER" },
 	{ "resume", "this keel was built without CONFIG_FREEZER" },
-	{ "update", "not supported by this keel yet" },
+	{ "update", "this keel was built without CONFIG_UPDATE" },
 	{ "spec", "this keel was built without CONFIG_SPEC_TEMPLATE" },
 	{ "events", "not supported by keel" },
 	{ "checkpoint", "not supported by keel" },
