@@ -90,6 +90,17 @@ static int putf(const char *dir, const char *file, struct err *e, const char *jp
 	return i == (size_t)-1 ? err_wrap(e, JP "%s", jp) : err_wrap(e, JP "%s[%zu]", jp, i);
 }
 
+/* Does r set a field of v1 controller ctl (cg.c's table)? */
+static bool needs(const struct spec_resources *r, const char *ctl)
+{
+	const char *v1, *v2, *jp;
+
+	for (size_t i = 0; cg_field(r, &i, &v1, &v2, &jp); )
+		if (!strcmp(v1, ctl))
+			return true;
+	return false;
+}
+
 static bool has_file(const char *dir, const char *file)
 {
 	_cleanup_free_ char *p = xasprintf("%s/%s", dir, file);
@@ -151,8 +162,7 @@ static int memory(const struct cg_res *x, const struct spec_resources *r, struct
 	const char *why;
 	bool set;
 
-	if (!limit && !swap && !m->reservation && !m->has_swappiness &&
-	    !m->disable_oom_killer && !m->has_use_hierarchy)
+	if (!needs(r, "memory"))
 		return 0;
 	dir = dir_for(x, "memory", e);
 	if (!dir || (m->check_before_update && check_usage(dir, x->dir, limit, swap, e)))
@@ -207,15 +217,15 @@ static void read_cpu_max(const char *dir, int64_t *quota, uint64_t *period)
 		*period = strtoull(sp + 1, NULL, 10);
 }
 
-static int cpu(const struct cg_res *x, const struct spec_res_cpu *c, struct list *l,
+static int cpu(const struct cg_res *x, const struct spec_resources *r, struct list *l,
 	       struct err *e)
 {
+	const struct spec_res_cpu *c = &r->cpu;
 	_cleanup_free_ char *dir = NULL;
 	char max[48];
 	int64_t got;
 
-	if (!c->shares && !c->quota && !c->period && !c->has_burst && !c->realtime_period &&
-	    !c->realtime_runtime && !c->has_idle)
+	if (!needs(r, "cpu"))
 		return 0;
 	dir = dir_for(x, "cpu", e);
 	if (!dir)
@@ -339,12 +349,12 @@ static int blkio_dev(const struct cg_res *x, const char *dir, const struct spec_
 	return 0;
 }
 
-static int blkio(const struct cg_res *x, const struct spec_res_block_io *b, struct err *e)
+static int blkio(const struct cg_res *x, const struct spec_resources *r, struct err *e)
 {
+	const struct spec_res_block_io *b = &r->block_io;
 	_cleanup_free_ char *dir = NULL;
 
-	if (!b->weight && !b->leaf_weight && !b->n_weight_device && !b->n_throttle[0] &&
-	    !b->n_throttle[1] && !b->n_throttle[2] && !b->n_throttle[3])
+	if (!needs(r, "blkio"))
 		return 0;
 	dir = dir_for(x, "blkio", e);
 	return dir ? blkio_dev(x, dir, b, e) : -e->code;
@@ -454,7 +464,7 @@ int cg_res_set(const struct cg_res *x, const struct spec_resources *r, struct er
 
 	if (!r)
 		return 0;
-	return cpuset(x, &r->cpu, e) ?: memory(x, r, &l[0], e) ?: cpu(x, &r->cpu, &l[1], e) ?:
-	       pids(x, r, &l[2], e) ?: blkio(x, &r->block_io, e) ?: hugetlb(x, r, e) ?:
+	return cpuset(x, &r->cpu, e) ?: memory(x, r, &l[0], e) ?: cpu(x, r, &l[1], e) ?:
+	       pids(x, r, &l[2], e) ?: blkio(x, r, e) ?: hugetlb(x, r, e) ?:
 	       network(x, &r->network, e) ?: rdma(x, r, e) ?: unified(x, r, e);
 }
