@@ -212,7 +212,8 @@ static const struct {
 	RES(block_io.n_throttle[SPEC_BLKIO_READ_BPS], BLKIO, IO, "blockIO.throttleReadBpsDevice"),
 	RES(block_io.n_throttle[SPEC_BLKIO_WRITE_BPS], BLKIO, IO, "blockIO.throttleWriteBpsDevice"),
 	RES(block_io.n_throttle[SPEC_BLKIO_READ_IOPS], BLKIO, IO, "blockIO.throttleReadIOPSDevice"),
-	RES(block_io.n_throttle[SPEC_BLKIO_WRITE_IOPS], BLKIO, IO, "blockIO.throttleWriteIOPSDevice"),
+	RES(block_io.n_throttle[SPEC_BLKIO_WRITE_IOPS], BLKIO, IO,
+	    "blockIO.throttleWriteIOPSDevice"),
 	RES(n_hugepage_limits, HUGETLB, HUGETLB, "hugepageLimits"),
 	RES(network.has_class_id, NET_CLS, NONE, "network.classID"),
 	RES(network.n_priorities, NET_PRIO, NONE, "network.priorities"),
@@ -283,8 +284,8 @@ static int check_unified(enum cg_kind kind, const char *key, struct err *e)
 		return err_set(e, ENOTSUP, "linux.resources.unified.%s: needs cgroup v2 "
 			       "(this is a cgroup v1 host)", key);
 	if (!IS_ENABLED(CONFIG_CGROUP_V2))
-		return err_set(e, ENOTSUP, "linux.resources.unified.%s: this keel was built without "
-			       "CONFIG_CGROUP_V2", key);
+		return err_set(e, ENOTSUP, "linux.resources.unified.%s: this keel was built "
+			       "without CONFIG_CGROUP_V2", key);
 	if (ctl && !v2_has_controller(mnt, ctl))
 		return err_set(e, ENOTSUP, "linux.resources.unified.%s: needs the cgroup v2 %s "
 			       "controller (not in %s/cgroup.controllers)", key, ctl, mnt);

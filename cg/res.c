@@ -183,7 +183,8 @@ static int memory(const struct cg_res *x, const struct spec_resources *r, struct
 		return put_list(dir, l, false, e);
 	}
 	if (m->has_use_hierarchy && !m->use_hierarchy)
-		return err_set(e, ENOTSUP, JP "memory.useHierarchy: cgroup v2 is always hierarchical");
+		return err_set(e, ENOTSUP, JP "memory.useHierarchy: cgroup v2 is always "
+			       "hierarchical");
 	if (x->update && !limit && swap > 0)
 		cg_read_num(dir, "memory.max", &limit);
 	else if (x->update && limit > 0 && !swap)
@@ -323,14 +324,16 @@ static int blkio_dev(const struct cg_res *x, const char *dir, const struct spec_
 	for (size_t i = 0; i < b->n_weight_device; i++) {
 		const struct spec_blkio_weight_dev *d = &b->weight_device[i];
 		unsigned int maj = (unsigned int)d->major, min = (unsigned int)d->minor;
+		uint64_t dw = conv ? conv(d->weight) : d->weight;
 
 		if (d->leaf_weight && x->dir)
 			return err_set(e, ENOTSUP, JP "blockIO.weightDevice[%zu].leafWeight: needs "
 				       "the cgroup v1 blkio controller", i);
-		if ((d->weight && putf(dir, wd, e, "blockIO.weightDevice", i, "%u:%u %llu", maj, min,
-				       (unsigned long long)(conv ? conv(d->weight) : d->weight))) ||
-		    (d->leaf_weight && putf(dir, "blkio.leaf_weight_device", e, "blockIO.weightDevice",
-					    i, "%u:%u %u", maj, min, d->leaf_weight)))
+		if ((d->weight && putf(dir, wd, e, "blockIO.weightDevice", i, "%u:%u %llu",
+				       maj, min, (unsigned long long)dw)) ||
+		    (d->leaf_weight && putf(dir, "blkio.leaf_weight_device", e,
+					    "blockIO.weightDevice", i, "%u:%u %u", maj, min,
+					    d->leaf_weight)))
 			return -e->code;
 	}
 	for (size_t k = 0; k < 4; k++) {
@@ -394,7 +397,8 @@ static int network(const struct cg_res *x, const struct spec_res_network *n, str
 		return 0;
 	if (n->has_class_id) {
 		cls = dir_for(x, "net_cls", e);
-		if (!cls || putf(cls, "net_cls.classid", e, "network.classID", -1, "%u", n->class_id))
+		if (!cls || putf(cls, "net_cls.classid", e, "network.classID", -1, "%u",
+				 n->class_id))
 			return -e->code;
 	}
 	if (n->n_priorities && !(prio = dir_for(x, "net_prio", e)))
