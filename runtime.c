@@ -33,6 +33,9 @@ const struct command commands[] = {
 #ifdef CONFIG_EVENTS
 	{ "events", cmd_events, "print a container's resource usage and OOM events" },
 #endif
+#ifdef CONFIG_UPDATE
+	{ "update", cmd_update, "change a container's resource limits" },
+#endif
 #ifdef CONFIG_FREEZER
 	{ "pause", cmd_pause, "suspend every process of a container" },
 	{ "resume", cmd_resume, "resume a paused container" },
@@ -47,7 +50,7 @@ static const struct {
 	{ "exec", "this keel was built without CONFIG_EXEC" },
 	{ "pause", "this keel was built without CONFIG_FREEZER" },
 	{ "resume", "this keel was built without CONFIG_FREEZER" },
-	{ "update", "not supported by this keel yet" },
+	{ "update", "this keel was built without CONFIG_UPDATE" },
 	{ "spec", "this keel was built without CONFIG_SPEC_TEMPLATE" },
 	{ "events", "this keel was built without CONFIG_EVENTS" },
 	{ "checkpoint", "not supported by keel" },

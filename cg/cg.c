@@ -18,22 +18,8 @@
 
 #include "cg/cg-internal.h"
 #include "lib/cleanup.h"
+#include "lib/log.h"
 #include "lib/util.h"
-
-bool cg_wants_memory(const struct spec_resources *r)
-{
-	return r && r->has_memory_limit && r->memory_limit != 0;
-}
-
-bool cg_wants_pids(const struct spec_resources *r)
-{
-	return r && r->has_pids_limit && r->pids_limit != 0;
-}
-
-static bool wants_any(const struct spec_resources *r)
-{
-	return cg_wants_memory(r) || cg_wants_pids(r);
-}
 
 void cg_sleep_ms(unsigned int ms)
 {
@@ -85,7 +71,7 @@ static int no_limits(enum cg_kind host, struct err *e)
 
 static int none_create(struct cg *cg, const struct spec_resources *r, struct err *e)
 {
-	return wants_any(r) ? no_limits(cg->host, e) : 0;
+	return cg_wants_any(r) ? no_limits(cg->host, e) : 0;
 }
 
 static int none_enter(struct cg *cg, pid_t pid, struct err *e)
@@ -112,6 +98,7 @@ static char *none_procs_dir(struct cg *cg)
 static const struct cg_driver none_driver = {
 	.name = "none",
 	.create = none_create,
+	.update = none_create,
 	.enter = none_enter,
 	.destroy = none_destroy,
 	.freeze = IS_ENABLED(CONFIG_FREEZER) ? none_freeze : NULL,
@@ -185,43 +172,139 @@ int cg_open(struct cg *cg, const char *path, const char *id, struct err *e)
 	return cg_open_kind(cg, path, id, cg_detect(), e);
 }
 
-/* The first controller r needs that the host lacks, or NULL. */
-static const char *missing_v2(const struct spec_resources *r)
+/*
+ * Every field of spec_resources a cgroup applies (devices aside), with the
+ * controller it needs on v1 and on v2 (NULL: v2 has no such thing).  Set
+ * means a non-zero member: runc's reading, where 0 leaves a value unset
+ * and a has_ flag stands for the fields whose 0 is a value.
+ */
+enum { MEM, CPU, CPUSET, PIDS, BLKIO, IO, HUGETLB, NET_CLS, NET_PRIO, RDMA, NONE = 15 };
+static const char *const ctls[] = {
+	"memory", "cpu", "cpuset", "pids", "blkio", "io", "hugetlb", "net_cls", "net_prio", "rdma",
+};
+#define RES(m, c1, c2, p) { offsetof(struct spec_resources, m), \
+	sizeof(((struct spec_resources *)0)->m), (c1) | (c2) << 4, p }
+static const struct {
+	unsigned short off;
+	unsigned char size;
+	unsigned char ctl;	/* v1 controller | v2 controller << 4 */
+	const char *path;	/* under linux.resources */
+} fields[] = {
+	RES(memory_limit, MEM, MEM, "memory.limit"),
+	RES(memory.reservation, MEM, MEM, "memory.reservation"),
+	RES(memory.swap, MEM, MEM, "memory.swap"),
+	RES(memory.has_swappiness, MEM, NONE, "memory.swappiness"),
+	RES(memory.disable_oom_killer, MEM, NONE, "memory.disableOOMKiller"),
+	RES(memory.has_use_hierarchy, MEM, MEM, "memory.useHierarchy"),
+	RES(cpu.shares, CPU, CPU, "cpu.shares"),
+	RES(cpu.quota, CPU, CPU, "cpu.quota"),
+	RES(cpu.has_burst, CPU, CPU, "cpu.burst"),
+	RES(cpu.period, CPU, CPU, "cpu.period"),
+	RES(cpu.realtime_runtime, CPU, NONE, "cpu.realtimeRuntime"),
+	RES(cpu.realtime_period, CPU, NONE, "cpu.realtimePeriod"),
+	RES(cpu.has_idle, CPU, CPU, "cpu.idle"),
+	RES(cpu.cpus, CPUSET, CPUSET, "cpu.cpus"),
+	RES(cpu.mems, CPUSET, CPUSET, "cpu.mems"),
+	RES(pids_limit, PIDS, PIDS, "pids.limit"),
+	RES(block_io.weight, BLKIO, IO, "blockIO.weight"),
+	RES(block_io.leaf_weight, BLKIO, NONE, "blockIO.leafWeight"),
+	RES(block_io.n_weight_device, BLKIO, IO, "blockIO.weightDevice"),
+	RES(block_io.n_throttle[SPEC_BLKIO_READ_BPS], BLKIO, IO, "blockIO.throttleReadBpsDevice"),
+	RES(block_io.n_throttle[SPEC_BLKIO_WRITE_BPS], BLKIO, IO, "blockIO.throttleWriteBpsDevice"),
+	RES(block_io.n_throttle[SPEC_BLKIO_READ_IOPS], BLKIO, IO, "blockIO.throttleReadIOPSDevice"),
+	RES(block_io.n_throttle[SPEC_BLKIO_WRITE_IOPS], BLKIO, IO,
+	    "blockIO.throttleWriteIOPSDevice"),
+	RES(n_hugepage_limits, HUGETLB, HUGETLB, "hugepageLimits"),
+	RES(network.has_class_id, NET_CLS, NONE, "network.classID"),
+	RES(network.n_priorities, NET_PRIO, NONE, "network.priorities"),
+	RES(n_rdma, RDMA, RDMA, "rdma"),
+};
+#undef RES
+
+bool cg_field(const struct spec_resources *r, size_t *i, const char **v1, const char **v2,
+	      const char **path)
 {
-	if (cg_wants_memory(r) && !v2_has_controller(CG_MNT, "memory"))
-		return "memory";
-	if (cg_wants_pids(r) && !v2_has_controller(CG_MNT, "pids"))
-		return "pids";
-	return NULL;
+	for (; r && *i < ARRAY_SIZE(fields); ++*i) {
+		const unsigned char *p = (const unsigned char *)r + fields[*i].off;
+		size_t n = fields[*i].size;
+		unsigned int c2 = fields[*i].ctl >> 4;
+
+		while (n && !p[n - 1])
+			n--;
+		if (!n)
+			continue;
+		*v1 = ctls[fields[*i].ctl & 15];
+		*v2 = c2 == NONE ? NULL : ctls[c2];
+		*path = fields[*i].path;
+		++*i;
+		return true;
+	}
+	return false;
 }
 
-static const char *missing_v1(const struct spec_resources *r)
+bool cg_wants_any(const struct spec_resources *r)
 {
-	_cleanup_free_ char *mem = v1_dir("memory", "");
-	_cleanup_free_ char *pids = v1_dir("pids", "");
+	const char *v1, *v2, *path;
+	size_t i = 0;
 
-	if (cg_wants_memory(r) && !mem)
-		return "memory";
-	if (cg_wants_pids(r) && !pids)
-		return "pids";
-	return NULL;
+	return r && (r->n_unified || cg_field(r, &i, &v1, &v2, &path));
+}
+
+/* Can this host apply a field that needs controller v1 (or v2)? */
+static int check_ctl(enum cg_kind kind, const char *v1, const char *v2, const char *path,
+		     struct err *e)
+{
+	_cleanup_free_ char *d = NULL;
+
+	if (kind != CG_V2) {
+		d = IS_ENABLED(CONFIG_CGROUP_V1) ? v1_dir(v1, "") : NULL;
+		return d ? 0 : err_set(e, ENOTSUP, "linux.resources.%s: needs the cgroup v1 %s "
+				       "controller (not mounted)", path, v1);
+	}
+	if (!v2)
+		return err_set(e, ENOTSUP, "linux.resources.%s: needs the cgroup v1 %s controller "
+			       "(this is a cgroup v2 host)", path, v1);
+	if (IS_ENABLED(CONFIG_CGROUP_V2) && !v2_has_controller(CG_MNT, v2))
+		return err_set(e, ENOTSUP, "linux.resources.%s: needs the cgroup v2 %s controller "
+			       "(not in " CG_MNT "/cgroup.controllers)", path, v2);
+	return 0;
+}
+
+/*
+ * unified: v2 files.  A pure v1 host has none; a hybrid one writes them in
+ * its unified tree, where only controllers v1 left unbound can be on.
+ */
+static int check_unified(enum cg_kind kind, const char *key, struct err *e)
+{
+	const char *mnt = kind == CG_V2 ? CG_MNT : CG_UNIFIED;
+	char buf[32];
+	const char *ctl = cg_unified_ctl(key, buf);
+
+	if (kind == CG_V1)
+		return err_set(e, ENOTSUP, "linux.resources.unified.%s: needs cgroup v2 "
+			       "(this is a cgroup v1 host)", key);
+	if (!IS_ENABLED(CONFIG_CGROUP_V2))
+		return err_set(e, ENOTSUP, "linux.resources.unified.%s: this keel was built "
+			       "without CONFIG_CGROUP_V2", key);
+	if (ctl && !v2_has_controller(mnt, ctl))
+		return err_set(e, ENOTSUP, "linux.resources.unified.%s: needs the cgroup v2 %s "
+			       "controller (not in %s/cgroup.controllers)", key, ctl, mnt);
+	return 0;
 }
 
 static int check_host(const struct spec_resources *r, struct err *e)
 {
 	enum cg_kind kind = cg_detect();
-	const char *ctl = NULL;
+	const char *v1, *v2, *path;
 
 	if (pick(kind) == &none_driver)
 		return no_limits(kind, e);
-	/* IS_ENABLED: the other driver's symbols may not exist */
-	if (kind == CG_V2 && IS_ENABLED(CONFIG_CGROUP_V2))
-		ctl = missing_v2(r);
-	else if (kind != CG_V2 && IS_ENABLED(CONFIG_CGROUP_V1))
-		ctl = missing_v1(r);
-	if (ctl)
-		return err_set(e, ENOTSUP, "linux.resources.%s: the %s cgroup controller is not available "
-			       "on this host", ctl, ctl);
+	for (size_t i = 0; cg_field(r, &i, &v1, &v2, &path); )
+		if (check_ctl(kind, v1, v2, path, e))
+			return -e->code;
+	for (size_t i = 0; i < r->n_unified; i++)
+		if (check_unified(kind, r->unified[i].key, e))
+			return -e->code;
 	return 0;
 }
 
@@ -238,85 +321,44 @@ static bool deny_all(const struct spec_dev_rule *d, size_t n)
 	return true;
 }
 
-/* Every field of spec_resources that no driver applies yet, by JSON path. */
-#define RES(m, kind, path) { offsetof(struct spec_resources, m), kind, path }
-enum { IS_BOOL, IS_COUNT, IS_PTR };
-static const struct {
-	unsigned short off;
-	unsigned char kind;
-	const char *path;	/* under linux.resources */
-} not_applied[] = {
-	RES(memory.has_reservation, IS_BOOL, "memory.reservation"),
-	RES(memory.has_swap, IS_BOOL, "memory.swap"),
-	RES(memory.has_kernel, IS_BOOL, "memory.kernel"),
-	RES(memory.has_kernel_tcp, IS_BOOL, "memory.kernelTCP"),
-	RES(memory.has_swappiness, IS_BOOL, "memory.swappiness"),
-	RES(memory.has_disable_oom_killer, IS_BOOL, "memory.disableOOMKiller"),
-	RES(memory.has_use_hierarchy, IS_BOOL, "memory.useHierarchy"),
-	RES(memory.has_check_before_update, IS_BOOL, "memory.checkBeforeUpdate"),
-	RES(cpu.has_shares, IS_BOOL, "cpu.shares"),
-	RES(cpu.has_quota, IS_BOOL, "cpu.quota"),
-	RES(cpu.has_burst, IS_BOOL, "cpu.burst"),
-	RES(cpu.has_period, IS_BOOL, "cpu.period"),
-	RES(cpu.has_realtime_runtime, IS_BOOL, "cpu.realtimeRuntime"),
-	RES(cpu.has_realtime_period, IS_BOOL, "cpu.realtimePeriod"),
-	RES(cpu.cpus, IS_PTR, "cpu.cpus"),
-	RES(cpu.mems, IS_PTR, "cpu.mems"),
-	RES(cpu.has_idle, IS_BOOL, "cpu.idle"),
-	RES(block_io.has_weight, IS_BOOL, "blockIO.weight"),
-	RES(block_io.has_leaf_weight, IS_BOOL, "blockIO.leafWeight"),
-	RES(block_io.n_weight_device, IS_COUNT, "blockIO.weightDevice"),
-	RES(block_io.n_throttle[SPEC_BLKIO_READ_BPS], IS_COUNT, "blockIO.throttleReadBpsDevice"),
-	RES(block_io.n_throttle[SPEC_BLKIO_WRITE_BPS], IS_COUNT, "blockIO.throttleWriteBpsDevice"),
-	RES(block_io.n_throttle[SPEC_BLKIO_READ_IOPS], IS_COUNT, "blockIO.throttleReadIOPSDevice"),
-	RES(block_io.n_throttle[SPEC_BLKIO_WRITE_IOPS], IS_COUNT, "blockIO.throttleWriteIOPSDevice"),
-	RES(n_hugepage_limits, IS_COUNT, "hugepageLimits"),
-	RES(network.has_class_id, IS_BOOL, "network.classID"),
-	RES(network.n_priorities, IS_COUNT, "network.priorities"),
-	RES(n_rdma, IS_COUNT, "rdma"),
-	RES(n_unified, IS_COUNT, "unified"),
-};
-#undef RES
-
-static bool is_set(const struct spec_resources *r, size_t i)
-{
-	const char *p = (const char *)r + not_applied[i].off;
-
-	switch (not_applied[i].kind) {
-	case IS_BOOL:
-		return *(const bool *)p;
-	case IS_COUNT:
-		return *(const size_t *)p != 0;
-	default:
-		return *(char *const *)p != NULL;
-	}
-}
-
 int cg_check(const struct spec_resources *r, struct err *e)
 {
 	if (!r)
 		return 0;
 	if (r->n_devices && !deny_all(r->devices, r->n_devices))
 		return err_set(e, ENOTSUP, "linux.resources.devices: not supported by this keel yet");
-	for (size_t i = 0; i < ARRAY_SIZE(not_applied); i++)
-		if (is_set(r, i))
-			return err_set(e, ENOTSUP, "linux.resources.%s: not supported by this keel yet",
-				       not_applied[i].path);
 	if (r->has_memory_limit && r->memory_limit < -1)
 		return err_set(e, EINVAL, "linux.resources.memory.limit: must be -1 or >= 0");
-	if (!wants_any(r))
+	/* runc: "Kernel memory settings are ignored and will be removed" */
+	if (r->memory.has_kernel || r->memory.has_kernel_tcp)
+		log_warn("linux.resources.memory.kernel, kernelTCP: deprecated, ignored");
+	if (!cg_wants_any(r))
 		return 0;
 	if (!IS_ENABLED(CONFIG_CGROUP_V1) && !IS_ENABLED(CONFIG_CGROUP_V2))
 		return no_limits(CG_NONE, e);
 	return check_host(r, e);
 }
 
-const char *cg_limit(int64_t v, char buf[CG_LIMIT_LEN])
+int cg_update(struct cg *cg, const struct spec_resources *r, struct err *e)
 {
-	if (v <= 0)
-		return "max";
-	snprintf(buf, CG_LIMIT_LEN, "%lld", (long long)v);
-	return buf;
+	return cg_check(r, e) ?: cg->drv->update(cg, r, e);
+}
+
+bool cg_read_num(const char *dir, const char *file, int64_t *v)
+{
+	_cleanup_free_ char *p = xasprintf("%s/%s", dir, file);
+	_cleanup_free_ char *buf = NULL;
+	struct err ignored;
+	char *end;
+
+	if (read_file(p, &buf, NULL, &ignored))
+		return false;
+	if (!strncmp(buf, "max", 3)) {
+		*v = -1;
+		return true;
+	}
+	*v = strtoll(buf, &end, 10);
+	return end != buf;
 }
 
 int cg_write(const char *dir, const char *file, const char *val, struct err *e)

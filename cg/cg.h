@@ -28,6 +28,8 @@ enum cg_kind {
 struct cg_driver {
 	const char *name;	/* "v1", "v2", "hybrid", "none" */
 	int (*create)(struct cg *cg, const struct spec_resources *r, struct err *e);
+	/* keel update: r onto the existing cgroup (cg_update() checks r first) */
+	int (*update)(struct cg *cg, const struct spec_resources *r, struct err *e);
 	int (*enter)(struct cg *cg, pid_t pid, struct err *e);
 	int (*destroy)(struct cg *cg, struct err *e);
 	/* NULL with CONFIG_FREEZER=n */
@@ -57,13 +59,32 @@ const char *cg_kind_name(enum cg_kind k);
  * Fails with a clear message when the host's cgroup kind was compiled out.
  */
 int cg_open(struct cg *cg, const char *path, const char *id, struct err *e);
-/* Refuse resources this build or host cannot apply (before anything is made). */
+/*
+ * Refuse resources this build or host cannot apply (before anything is
+ * made): a missing controller, or one v2 lacks (realtime, network), names
+ * the JSON path.  Kernel memory limits are ignored with a warning, as runc.
+ */
 int cg_check(const struct spec_resources *r, struct err *e);
 
+/*
+ * Make the cgroup and apply r (cg_check() first).  On failure nothing is
+ * left: the half-made cgroup is removed again.
+ */
 static inline int cg_create(struct cg *cg, const struct spec_resources *r, struct err *e)
 {
-	return cg->drv->create(cg, r, e);
+	int rc = cg->drv->create(cg, r, e);
+
+	if (rc)
+		cg->drv->destroy(cg, &(struct err){ 0 });
+	return rc;
 }
+
+/*
+ * keel update: cg_check() r, then write what it sets into the existing
+ * cgroup; what it leaves out stays as it is.  memory.checkBeforeUpdate
+ * refuses a limit at or below current usage.
+ */
+int cg_update(struct cg *cg, const struct spec_resources *r, struct err *e);
 
 static inline int cg_enter(struct cg *cg, pid_t pid, struct err *e)
 {

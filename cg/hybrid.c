@@ -10,13 +10,32 @@
 #include "cg/cg-internal.h"
 #include "lib/util.h"
 
+/* linux.resources.unified alone, for the unified tree */
+static struct spec_resources unified_only(const struct spec_resources *r)
+{
+	return (struct spec_resources){
+		.unified = r ? r->unified : NULL, .n_unified = r ? r->n_unified : 0,
+	};
+}
+
 static int drv_create(struct cg *cg, const struct spec_resources *r, struct err *e)
 {
+	struct spec_resources u = unified_only(r);
 	int rc = v1_create(cg->path, r, e);
 
 	if (rc || !IS_ENABLED(CONFIG_CGROUP_V2))
 		return rc;
-	return v2_create(CG_UNIFIED, cg->path, NULL, e);
+	return v2_create(CG_UNIFIED, cg->path, &u, e);
+}
+
+static int drv_update(struct cg *cg, const struct spec_resources *r, struct err *e)
+{
+	struct spec_resources u = unified_only(r);
+	int rc = v1_update(cg->path, r, e);
+
+	if (rc || !u.n_unified || !IS_ENABLED(CONFIG_CGROUP_V2))
+		return rc;
+	return v2_update(CG_UNIFIED, cg->path, &u, e);
 }
 
 static int drv_enter(struct cg *cg, pid_t pid, struct err *e)
@@ -44,6 +63,7 @@ static int drv_destroy(struct cg *cg, struct err *e)
 const struct cg_driver cg_hybrid_driver = {
 	.name = "hybrid",
 	.create = drv_create,
+	.update = drv_update,
 	.enter = drv_enter,
 	.destroy = drv_destroy,
 	.freeze = IS_ENABLED(CONFIG_FREEZER) ? v1_drv_freeze : NULL,

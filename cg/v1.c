@@ -168,31 +168,6 @@ static int fill_cpuset(const char *mnt, const char *path, struct err *e)
 	}
 }
 
-static int set_limits(const char *path, const struct spec_resources *r, struct err *e)
-{
-	char val[32];
-
-	if (cg_wants_memory(r)) {
-		_cleanup_free_ char *dir = v1_dir("memory", path);
-
-		if (!dir)
-			return err_set(e, ENOTSUP, "linux.resources.memory: no cgroup v1 memory controller");
-		/* -1 is v1's own word for unlimited */
-		snprintf(val, sizeof(val), "%lld", (long long)r->memory_limit);
-		if (cg_write(dir, "memory.limit_in_bytes", val, e))
-			return err_wrap(e, "linux.resources.memory.limit");
-	}
-	if (cg_wants_pids(r)) {
-		_cleanup_free_ char *dir = v1_dir("pids", path);
-
-		if (!dir)
-			return err_set(e, ENOTSUP, "linux.resources.pids: no cgroup v1 pids controller");
-		if (cg_write(dir, "pids.max", cg_limit(r->pids_limit, val), e))
-			return err_wrap(e, "linux.resources.pids.limit");
-	}
-	return 0;
-}
-
 int v1_create(const char *path, const struct spec_resources *r, struct err *e)
 {
 	_cleanup_free_ struct hier *h = NULL;
@@ -208,7 +183,12 @@ int v1_create(const char *path, const struct spec_resources *r, struct err *e)
 		if (has_opt(h[i].opts, "cpuset") && fill_cpuset(h[i].mnt, path, e))
 			return -e->code;
 	}
-	return set_limits(path, r, e);
+	return cg_res_set(&(struct cg_res){ .path = path }, r, e);
+}
+
+int v1_update(const char *path, const struct spec_resources *r, struct err *e)
+{
+	return cg_res_set(&(struct cg_res){ .path = path, .update = true }, r, e);
 }
 
 int v1_enter(const char *path, pid_t pid, struct err *e)
@@ -272,6 +252,11 @@ static int drv_create(struct cg *cg, const struct spec_resources *r, struct err 
 	return v1_create(cg->path, r, e);
 }
 
+static int drv_update(struct cg *cg, const struct spec_resources *r, struct err *e)
+{
+	return v1_update(cg->path, r, e);
+}
+
 static int drv_enter(struct cg *cg, pid_t pid, struct err *e)
 {
 	return v1_enter(cg->path, pid, e);
@@ -307,6 +292,7 @@ char *v1_drv_procs_dir(struct cg *cg)
 const struct cg_driver cg_v1_driver = {
 	.name = "v1",
 	.create = drv_create,
+	.update = drv_update,
 	.enter = drv_enter,
 	.destroy = drv_destroy,
 	.freeze = IS_ENABLED(CONFIG_FREEZER) ? v1_drv_freeze : NULL,

@@ -37,22 +37,40 @@ bool v2_has_controller(const char *mnt, const char *name)
 	return dir_has_controller(mnt, "cgroup.controllers", name);
 }
 
+/* Switch controller ctl on in dir's cgroup.subtree_control, for its children. */
 static int enable(const char *dir, const char *ctl, struct err *e)
 {
-	char val[32];
+	char val[40];
 
 	if (dir_has_controller(dir, "cgroup.subtree_control", ctl))
 		return 0;
 	if (!dir_has_controller(dir, "cgroup.controllers", ctl))
-		return err_set(e, ENOTSUP, "linux.resources.%s: controller not available in %s", ctl, dir);
+		return err_set(e, ENOTSUP, "needs the cgroup v2 %s controller (not in "
+			       "%s/cgroup.controllers)", ctl, dir);
 	snprintf(val, sizeof(val), "+%s", ctl);
-	if (cg_write(dir, "cgroup.subtree_control", val, e))
-		return err_wrap(e, "linux.resources.%s: enable controller", ctl);
+	return cg_write(dir, "cgroup.subtree_control", val, e);
+}
+
+/* Every controller r needs, on in dir for its children. */
+static int enable_all(const char *dir, const struct spec_resources *r, struct err *e)
+{
+	const char *v1, *v2, *jp;
+	char buf[32];
+
+	for (size_t i = 0; cg_field(r, &i, &v1, &v2, &jp); )
+		if (v2 && enable(dir, v2, e))
+			return err_wrap(e, "linux.resources.%s", jp);
+	for (size_t i = 0; r && i < r->n_unified; i++) {
+		const char *ctl = cg_unified_ctl(r->unified[i].key, buf);
+
+		if (ctl && enable(dir, ctl, e))
+			return err_wrap(e, "linux.resources.unified.%s", r->unified[i].key);
+	}
 	return 0;
 }
 
-/* mkdir each level of path, switching ctls on in its parent first */
-static int make_levels(const char *mnt, const char *path, const char **ctls, size_t n,
+/* mkdir each level of path, switching what r needs on in its parent first */
+static int make_levels(const char *mnt, const char *path, const struct spec_resources *r,
 		       struct err *e)
 {
 	for (size_t i = 1; ; i++) {
@@ -63,9 +81,8 @@ static int make_levels(const char *mnt, const char *path, const char **ctls, siz
 		dir = xasprintf("%s%.*s", mnt, (int)i, path);
 		parent = xstrdup(dir);
 		*strrchr(parent, '/') = '\0';
-		for (size_t c = 0; c < n; c++)
-			if (enable(parent, ctls[c], e))
-				return -e->code;
+		if (enable_all(parent, r, e))
+			return -e->code;
 		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 			return err_sys(e, errno, "mkdir %s", dir);
 		if (!path[i])
@@ -73,35 +90,29 @@ static int make_levels(const char *mnt, const char *path, const char **ctls, siz
 	}
 }
 
-static int set_limits(const char *dir, const struct spec_resources *r, struct err *e)
+/* create, and update: a controller not used before is switched on now */
+static int apply(const char *mnt, const char *path, const struct spec_resources *r,
+		 bool update, struct err *e)
 {
-	char val[32];
+	_cleanup_free_ char *dir = xasprintf("%s%s", mnt, path);
 
-	if (cg_wants_memory(r)) {
-		if (cg_write(dir, "memory.max", cg_limit(r->memory_limit, val), e))
-			return err_wrap(e, "linux.resources.memory.limit");
-	}
-	if (cg_wants_pids(r)) {
-		if (cg_write(dir, "pids.max", cg_limit(r->pids_limit, val), e))
-			return err_wrap(e, "linux.resources.pids.limit");
-	}
-	return 0;
+	if (update && access(dir, F_OK) < 0)
+		return err_sys(e, errno, "cgroup %s", dir);
+	if (make_levels(mnt, path, r, e))
+		return -e->code;
+	return cg_res_set(&(struct cg_res){ .path = path, .dir = dir, .update = update }, r, e);
 }
 
 int v2_create(const char *mnt, const char *path, const struct spec_resources *r,
 	      struct err *e)
 {
-	_cleanup_free_ char *dir = xasprintf("%s%s", mnt, path);
-	const char *ctls[2];
-	size_t n = 0;
+	return apply(mnt, path, r, false, e);
+}
 
-	if (cg_wants_memory(r))
-		ctls[n++] = "memory";
-	if (cg_wants_pids(r))
-		ctls[n++] = "pids";
-	if (make_levels(mnt, path, ctls, n, e))
-		return -e->code;
-	return set_limits(dir, r, e);
+int v2_update(const char *mnt, const char *path, const struct spec_resources *r,
+	      struct err *e)
+{
+	return apply(mnt, path, r, true, e);
 }
 
 int v2_enter(const char *mnt, const char *path, pid_t pid, struct err *e)
@@ -142,6 +153,11 @@ static int drv_create(struct cg *cg, const struct spec_resources *r, struct err 
 	return v2_create(CG_MNT, cg->path, r, e);
 }
 
+static int drv_update(struct cg *cg, const struct spec_resources *r, struct err *e)
+{
+	return v2_update(CG_MNT, cg->path, r, e);
+}
+
 static int drv_enter(struct cg *cg, pid_t pid, struct err *e)
 {
 	return v2_enter(CG_MNT, cg->path, pid, e);
@@ -172,6 +188,7 @@ static char *drv_procs_dir(struct cg *cg)
 const struct cg_driver cg_v2_driver = {
 	.name = "v2",
 	.create = drv_create,
+	.update = drv_update,
 	.enter = drv_enter,
 	.destroy = drv_destroy,
 	.freeze = IS_ENABLED(CONFIG_FREEZER) ? drv_freeze : NULL,

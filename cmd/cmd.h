@@ -44,6 +44,7 @@ int cmd_pause(struct globals *g, int argc, char **argv);
 int cmd_spec(struct globals *g, int argc, char **argv);
 int cmd_resume(struct globals *g, int argc, char **argv);
 int cmd_events(struct globals *g, int argc, char **argv);
+int cmd_update(struct globals *g, int argc, char **argv);
 int cmd_features(struct globals *g, int argc, char **argv);
 
 /* Print "keel: <msg>" (and log it) and return exit status 1. */

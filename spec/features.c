@@ -116,7 +116,7 @@ static void add_linux(struct jw *o, const struct spec_features_build *b)
 	jw_bool(o, "v2", IS_ENABLED(CONFIG_CGROUP_V2));
 	jw_bool(o, "systemd", false);
 	jw_bool(o, "systemdUser", false);
-	jw_bool(o, "rdma", false);
+	jw_bool(o, "rdma", IS_ENABLED(CONFIG_CGROUP_V1) || IS_ENABLED(CONFIG_CGROUP_V2));
 	jw_close(o, '}');
 	add_seccomp(o, b);
 	add_enabled(o, "apparmor", false);

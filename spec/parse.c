@@ -446,6 +446,21 @@ struct spec *spec_parse_process(const char *json, size_t len, struct err *e)
 	return parse_top(json, len, parse_process_root, e);
 }
 
+static int parse_resources_root(struct ctx *c, const cJSON *j, void *base)
+{
+	struct spec *s = base;
+
+	path_key(c, "linux");
+	path_key(c, "resources");
+	return parse_resources(c, j, &s->linux);
+}
+
+/* update --resources: one linux.resources object, checked as in a config. */
+struct spec *spec_parse_resources(const char *json, size_t len, struct err *e)
+{
+	return parse_top(json, len, parse_resources_root, e);
+}
+
 int spec_cap_number(const char *name)
 {
 	return name_index(spec_cap_names, spec_n_caps, name);

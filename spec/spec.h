@@ -419,6 +419,12 @@ void spec_free(struct spec *s);
  * has only ->process set; free it with spec_free().
  */
 struct spec *spec_parse_process(const char *json, size_t len, struct err *e);
+/*
+ * update --resources: a linux.resources object on its own, validated as in
+ * a config (errors name "linux.resources.<field>").  The result has only
+ * ->linux.resources set; free it with spec_free().
+ */
+struct spec *spec_parse_resources(const char *json, size_t len, struct err *e);
 /* Does the filter use SCMP_ACT_NOTIFY anywhere?  (Inline: seccomp/ uses it.) */
 static inline bool spec_sc_uses_notify(const struct spec_seccomp *s)
 {

@@ -280,12 +280,14 @@ if [ ! -e "$ROOT/$id" ]; then ok "delete --force removes the state dir"; else fa
 expect_cg_gone "relative cgroupsPath: delete --force" "/keel/$REL/$id"
 
 # --- refused resources and paths leave nothing -----------------------------------
+# A value the kernel refuses once the cgroup is made (no CPU 1023 here):
+# the error names the field and the half-made cgroup goes again.
 C=$TMP/cpu
 bundle_clone "$C"
-bundle_insert "$C" linux "\"cgroupsPath\": \"$PARENT/cpu\", \"resources\": {\"cpu\": {\"shares\": 512}, \"memory\": {\"limit\": 67108864}}"
-expect_create_fails "cpu.shares" "$C" 'linux\.resources\.cpu'
-expect_cg_gone "cpu.shares" "$PARENT/cpu"
-expect_cg_gone "cpu.shares: default path" "/keel/$CF_ID"
+bundle_insert "$C" linux "\"cgroupsPath\": \"$PARENT/cpu\", \"resources\": {\"cpu\": {\"cpus\": \"1023\"}, \"memory\": {\"limit\": 67108864}}"
+expect_create_fails "cpu.cpus 1023" "$C" 'linux\.resources\.cpu\.cpus: .*cpuset\.cpus'
+expect_cg_gone "cpu.cpus 1023" "$PARENT/cpu"
+expect_cg_gone "cpu.cpus 1023: default path" "/keel/$CF_ID"
 
 D=$TMP/dotdot
 bundle_clone "$D"

@@ -24,7 +24,7 @@ make_bundle "$B" || { fail "mkbundle.sh builds the test bundle"; done_testing; }
 
 # --- what the binary contains ----------------------------------------------------
 for opt in CONFIG_SECCOMP CONFIG_USERNS CONFIG_CONSOLE CONFIG_EXEC CONFIG_HOOKS \
-	   CONFIG_FREEZER CONFIG_CGROUP_V1 CONFIG_CGROUP_V2 CONFIG_MOUNT_IDMAP CONFIG_EVENTS; do
+	   CONFIG_FREEZER CONFIG_UPDATE CONFIG_CGROUP_V1 CONFIG_CGROUP_V2 CONFIG_MOUNT_IDMAP CONFIG_EVENTS; do
 	if [ -r "$ALLNO_CONFIG" ] && ! grep -q "^$opt=y" "$ALLNO_CONFIG"; then
 		ok "allnoconfig has $opt off"
 	else
@@ -121,6 +121,9 @@ done
 a events --stats some-id >/dev/null 2>"$TMP/err"; rc=$?
 if [ $rc != 0 ]; then ok "events exits non-zero"; else fail "events exits non-zero"; fi
 expect_match "events: error names CONFIG_EVENTS" "$(cat "$TMP/err")" '^keel: events: .*CONFIG_EVENTS'
+a update --pids-limit 5 some-id >/dev/null 2>"$TMP/err"; rc=$?
+if [ $rc != 0 ]; then ok "update exits non-zero"; else fail "update exits non-zero"; fi
+expect_match "update: error names CONFIG_UPDATE" "$(cat "$TMP/err")" '^keel: .*CONFIG_UPDATE'
 
 # --- a plain container runs, without a cgroup of its own -----------------------------
 id=$(new_id)

@@ -4,6 +4,7 @@
  * the host's hierarchies, under /keel-test-<pid>, removed again at the end.
  */
 #include <dirent.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,23 +113,96 @@ static int test_detect(void)
 
 static int test_check_messages(void)
 {
-	struct spec_resources r = { .cpu.has_shares = true };
+	struct spec_resources r = { .network.has_class_id = true };
+	enum cg_kind k = cg_detect();
+	_cleanup_free_ char *cls = IS_ENABLED(CONFIG_CGROUP_V1) ? v1_dir("net_cls", "") : NULL;
 	struct err e = { 0 };
 
 	CHECK(cg_check(NULL, &e) == 0);
-	CHECK(cg_check(&r, &e) == -ENOTSUP);
-	CHECK_STR(e.msg, "linux.resources.cpu.shares: not supported by this keel yet");
+	if (k == CG_V2 && IS_ENABLED(CONFIG_CGROUP_V2)) {
+		CHECK(cg_check(&r, &e) == -ENOTSUP);
+		CHECK_STR(e.msg, "linux.resources.network.classID: needs the cgroup v1 net_cls "
+			  "controller (this is a cgroup v2 host)");
+	} else if ((k == CG_V1 || k == CG_HYBRID) && IS_ENABLED(CONFIG_CGROUP_V1) && !cls) {
+		CHECK(cg_check(&r, &e) == -ENOTSUP);
+		CHECK_STR(e.msg, "linux.resources.network.classID: needs the cgroup v1 net_cls "
+			  "controller (not mounted)");
+	}
 	r = (struct spec_resources){ .has_memory_limit = true, .memory_limit = -2 };
 	CHECK(cg_check(&r, &e) == -EINVAL);
 	/* 0 means "unset", as in runc: nothing to apply, never refused */
-	r = (struct spec_resources){ .has_memory_limit = true, .has_pids_limit = true };
+	r = (struct spec_resources){ .has_memory_limit = true, .has_pids_limit = true,
+				     .cpu.has_shares = true, .block_io.has_weight = true };
+	CHECK(!cg_wants_any(&r));
 	CHECK(cg_check(&r, &e) == 0);
 	r.pids_limit = 17;
+	CHECK(cg_wants_any(&r));
 	if (!IS_ENABLED(CONFIG_CGROUP_V1) && !IS_ENABLED(CONFIG_CGROUP_V2)) {
 		CHECK(cg_check(&r, &e) == -ENOTSUP);
 		CHECK_STR(e.msg, "linux.resources: this keel was built without cgroup support "
 			  "(CONFIG_CGROUP_V1, CONFIG_CGROUP_V2)");
 	}
+	return TEST_PASS;
+}
+
+/* The field walk: every set field once, with its controllers, in table order. */
+static int test_fields(void)
+{
+	struct spec_resources r = { .cpu.has_idle = true, .cpu.realtime_runtime = 5,
+				    .n_rdma = 1 };
+	const char *v1, *v2, *path;
+	size_t i = 0;
+
+	CHECK(cg_field(&r, &i, &v1, &v2, &path));
+	CHECK_STR(path, "cpu.realtimeRuntime");
+	CHECK_STR(v1, "cpu");
+	CHECK(v2 == NULL);
+	CHECK(cg_field(&r, &i, &v1, &v2, &path));
+	CHECK_STR(path, "cpu.idle");
+	CHECK_STR(v2, "cpu");
+	CHECK(cg_field(&r, &i, &v1, &v2, &path));
+	CHECK_STR(path, "rdma");
+	CHECK(!cg_field(&r, &i, &v1, &v2, &path));
+	return TEST_PASS;
+}
+
+/* runc's and crun's v1 -> v2 conversions (docs/design.md) */
+static int test_conversions(void)
+{
+	int64_t v;
+	bool set;
+	char buf[48];
+
+	CHECK(cg_cpu_weight(0) == 0 && cg_cpu_weight(1) == 1 && cg_cpu_weight(2) == 1);
+	CHECK(cg_cpu_weight(3) == 2 && cg_cpu_weight(1024) == 100 && cg_cpu_weight(262143) == 10000);
+	CHECK(cg_cpu_weight(262144) == 10000 && cg_cpu_weight(1 << 20) == 10000);
+	/* the formula itself, with libm's log2 and pow, for every share value */
+	for (uint64_t s = 3; s < 262144; s++) {
+		double l = log2((double)s), w = pow(10, (l * l + 125 * l) / 612.0 - 7.0 / 34.0);
+		uint64_t want = (uint64_t)ceil(w);
+
+		if (cg_cpu_weight(s) != want) {
+			printf("#   cpu.weight(%llu) = %llu, want %llu (%.17g)\n",
+			       (unsigned long long)s, (unsigned long long)cg_cpu_weight(s),
+			       (unsigned long long)want, w);
+			return TEST_FAIL;
+		}
+	}
+	CHECK(cg_io_weight(0) == 0 && cg_io_weight(10) == 1 && cg_io_weight(5) == 1);
+	CHECK(cg_io_weight(500) == 4950 && cg_io_weight(750) == 7475);
+	CHECK(cg_io_weight(1000) == 10000 && cg_io_weight(65535) == 10000);
+	CHECK(!cg_swap_max(0, -1, &v, &set) && set && v == -1);
+	CHECK(!cg_swap_max(0, 1000, &v, &set) && !set);
+	CHECK(!cg_swap_max(-1, 1000, &v, &set) && set && v == -1);
+	CHECK(!cg_swap_max(3000, 1000, &v, &set) && set && v == 2000);
+	CHECK(!cg_swap_max(1000, 1000, &v, &set) && set && v == 0);
+	CHECK(!cg_swap_max(5000, -1, &v, &set) && set && v == 5000);
+	CHECK_STR(cg_swap_max(5000, 0, &v, &set), "unable to set swap limit without memory limit");
+	CHECK_STR(cg_swap_max(500, 1000, &v, &set), "memory+swap limit should be >= memory limit");
+	cg_cpu_max(buf, sizeof(buf), 50000, 100000);
+	CHECK_STR(buf, "50000 100000");
+	cg_cpu_max(buf, sizeof(buf), -1, 250000);
+	CHECK_STR(buf, "max 250000");
 	return TEST_PASS;
 }
 
@@ -404,6 +478,8 @@ int main(void)
 	RUN_TEST(test_path_rules);
 	RUN_TEST(test_detect);
 	RUN_TEST(test_check_messages);
+	RUN_TEST(test_fields);
+	RUN_TEST(test_conversions);
 	RUN_TEST(test_none_driver);
 	RUN_TEST(test_lifecycle);
 	RUN_TEST(test_v2_on_unified);

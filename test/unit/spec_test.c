@@ -396,6 +396,27 @@ static int test_resources_limits(void)
 	return TEST_PASS;
 }
 
+/* update --resources: linux.resources alone, errors named as in a config */
+static int test_resources_alone(void)
+{
+	const char *ok = "{\"cpu\":{\"shares\":512,\"cpus\":\"0-1\"},\"unified\":{\"memory.max\":\"9\"}}";
+	const char *bad = "{\"cpu\":{\"quota\":-2}}";
+	struct spec *s = spec_parse_resources(ok, strlen(ok), &e);
+	const struct spec_resources *r;
+
+	CHECK(s && (r = s->linux.resources) && !s->process);
+	CHECK(r->cpu.has_shares && r->cpu.shares == 512);
+	CHECK_STR(r->cpu.cpus, "0-1");
+	CHECK(r->n_unified == 1);
+	CHECK_STR(r->unified[0].key, "memory.max");
+	spec_free(s);
+	CHECK(!spec_parse_resources(bad, strlen(bad), &e));
+	CHECK(!strncmp(e.msg, "linux.resources.cpu.quota: ", 27));
+	CHECK(!spec_parse_resources("[]", 2, &e));
+	CHECK(!strncmp(e.msg, "linux.resources: ", 17));
+	return TEST_PASS;
+}
+
 static int test_resources_device_rules(void)
 {
 	struct spec *s = parse(RES("{'devices':[{'allow':false,'access':'rwm'},"
@@ -834,6 +855,7 @@ int main(void)
 	RUN_TEST(test_rlimits);
 	RUN_TEST(test_seccomp);
 	RUN_TEST(test_resources_limits);
+	RUN_TEST(test_resources_alone);
 	RUN_TEST(test_resources_device_rules);
 	RUN_TEST(test_devices);
 	RUN_TEST(test_idmaps);
