@@ -30,9 +30,10 @@ bool cg_wants_pids(const struct spec_resources *r)
 	return r && r->has_pids_limit && r->pids_limit != 0;
 }
 
+/* Device rules too: runc's defaults alone do not count, config.json did not ask. */
 static bool wants_any(const struct spec_resources *r)
 {
-	return cg_wants_memory(r) || cg_wants_pids(r);
+	return cg_wants_memory(r) || cg_wants_pids(r) || (r && r->n_devices);
 }
 
 void cg_sleep_ms(unsigned int ms)
@@ -177,6 +178,7 @@ int cg_open_kind(struct cg *cg, const char *path, const char *id, enum cg_kind k
 		return rc;
 	cg->host = kind;
 	cg->drv = pick(kind);
+	cg->spec = NULL;
 	return 0;
 }
 
@@ -199,11 +201,14 @@ static const char *missing_v1(const struct spec_resources *r)
 {
 	_cleanup_free_ char *mem = v1_dir("memory", "");
 	_cleanup_free_ char *pids = v1_dir("pids", "");
+	_cleanup_free_ char *dev = v1_dir("devices", "");
 
 	if (cg_wants_memory(r) && !mem)
 		return "memory";
 	if (cg_wants_pids(r) && !pids)
 		return "pids";
+	if (r->n_devices && !dev)
+		return "devices";
 	return NULL;
 }
 
@@ -222,20 +227,7 @@ static int check_host(const struct spec_resources *r, struct err *e)
 	if (ctl)
 		return err_set(e, ENOTSUP, "linux.resources.%s: the %s cgroup controller is not available "
 			       "on this host", ctl, ctl);
-	return 0;
-}
-
-/*
- * [{"allow": false, "access": "rwm"}], as "runc spec" writes it, denies
- * every device, which keel does anyway: the one device list it accepts.
- */
-static bool deny_all(const struct spec_dev_rule *d, size_t n)
-{
-	for (size_t i = 0; i < n; i++, d++)
-		if (d->allow || d->type != 'a' || !d->access || strcmp(d->access, "rwm") ||
-		    (d->has_major && d->major != -1) || (d->has_minor && d->minor != -1))
-			return false;
-	return true;
+	return r->n_devices ? cg_devices_check(r, kind, e) : 0;
 }
 
 /* Every field of spec_resources that no driver applies yet, by JSON path. */
@@ -296,8 +288,6 @@ int cg_check(const struct spec_resources *r, struct err *e)
 {
 	if (!r)
 		return 0;
-	if (r->n_devices && !deny_all(r->devices, r->n_devices))
-		return err_set(e, ENOTSUP, "linux.resources.devices: not supported by this keel yet");
 	for (size_t i = 0; i < ARRAY_SIZE(not_applied); i++)
 		if (is_set(r, i))
 			return err_set(e, ENOTSUP, "linux.resources.%s: not supported by this keel yet",

@@ -12,7 +12,8 @@
 
 static int drv_create(struct cg *cg, const struct spec_resources *r, struct err *e)
 {
-	int rc = v1_create(cg->path, r, e);
+	_cleanup_free_ char *dev = v1_dir("devices", cg->path);
+	int rc = v1_create(cg->path, r, e) ?: cg_devices_v1(dev, r, cg->spec, e);
 
 	if (rc || !IS_ENABLED(CONFIG_CGROUP_V2))
 		return rc;
