@@ -227,7 +227,9 @@ static int check_host(const struct spec_resources *r, struct err *e)
 	if (ctl)
 		return err_set(e, ENOTSUP, "linux.resources.%s: the %s cgroup controller is not available "
 			       "on this host", ctl, ctl);
-	return r->n_devices ? cg_devices_check(r, kind, e) : 0;
+	if (!r->n_devices || (!IS_ENABLED(CONFIG_CGROUP_V1) && !IS_ENABLED(CONFIG_CGROUP_V2)))
+		return 0;
+	return cg_devices_check(r, kind, e);
 }
 
 /* Every field of spec_resources that no driver applies yet, by JSON path. */

@@ -208,6 +208,9 @@ size_t cg_dev_prog(const struct cg_dev_rule *d, size_t n, struct bpf_insn *out)
 	return pc;
 }
 
+#define TOO_MANY "linux.resources.devices: too many rules (%zu instructions, a device " \
+	"program may have %d)"
+
 static long bpf(int cmd, union bpf_attr *a)
 {
 	return syscall(SYS_bpf, cmd, a, sizeof(*a));
@@ -285,9 +288,9 @@ int cg_devices_v2(const char *dir, const struct spec_resources *r, const struct 
 	_cleanup_free_ struct bpf_insn *prog = NULL;
 
 	len = cg_dev_prog(d, n, NULL);
+	/* cg_check() refused this already; jump offsets are 16 bits */
 	if (len > BPF_MAXINSNS)
-		return err_set(e, E2BIG, "linux.resources.devices: %zu instructions, more than "
-			       "a device program may have (%d)", len, BPF_MAXINSNS);
+		return err_set(e, E2BIG, TOO_MANY, len, BPF_MAXINSNS);
 	prog = xcalloc(len, sizeof(*prog));
 	cg_dev_prog(d, n, prog);
 	/* "return 1" alone: no program restricts nothing at less cost */
@@ -432,7 +435,6 @@ int cg_devices_check(const struct spec_resources *r, enum cg_kind host, struct e
 		return v1_expressible(d, r ? r->n_devices : 0, e);
 	n = cg_dev_prog(d, n, NULL);
 	if (n > BPF_MAXINSNS)
-		return err_set(e, E2BIG, "linux.resources.devices: too many rules (%zu instructions, "
-			       "a device program may have %d)", n, BPF_MAXINSNS);
+		return err_set(e, E2BIG, TOO_MANY, n, BPF_MAXINSNS);
 	return 0;
 }
