@@ -85,4 +85,29 @@ int v2_destroy(const char *mnt, const char *path, struct err *e);
 int v2_freeze(const char *mnt, const char *path, bool frozen, struct err *e);
 bool v2_has_controller(const char *mnt, const char *name);
 
+/*
+ * devices.c: linux.resources.devices, then runc's default allow list.  A
+ * rule as both cgroup versions take it; access is BPF_DEVCG_ACC_* bits.
+ */
+struct cg_dev_rule {
+	char type;		/* 'a' (resets: every device, every access), 'c', 'b' */
+	bool allow;
+	unsigned char access;	/* m 1, r 2, w 4 */
+	int64_t major, minor;	/* -1: any */
+};
+struct bpf_insn;
+
+/* The config's rules (r may be NULL), then the defaults; malloc'd. */
+struct cg_dev_rule *cg_dev_rules(const struct spec_resources *r, const struct spec *s,
+				 size_t *n);
+/* The device program for d[0..n) into out (NULL: only count); its length. */
+size_t cg_dev_prog(const struct cg_dev_rule *d, size_t n, struct bpf_insn *out);
+/* Refuse rules this host cannot apply as written, before anything is made. */
+int cg_devices_check(const struct spec_resources *r, enum cg_kind host, struct err *e);
+/* devices_dir NULL: no v1 devices hierarchy (then there is nothing to do). */
+int cg_devices_v1(const char *devices_dir, const struct spec_resources *r,
+		  const struct spec *s, struct err *e);
+int cg_devices_v2(const char *cgroup_dir, const struct spec_resources *r,
+		  const struct spec *s, struct err *e);
+
 #endif

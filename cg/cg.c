@@ -164,6 +164,7 @@ int cg_open_kind(struct cg *cg, const char *path, const char *id, enum cg_kind k
 		return rc;
 	cg->host = kind;
 	cg->drv = pick(kind);
+	cg->spec = NULL;
 	return 0;
 }
 
@@ -247,7 +248,7 @@ bool cg_wants_any(const struct spec_resources *r)
 	const char *v1, *v2, *path;
 	size_t i = 0;
 
-	return r && (r->n_unified || cg_field(r, &i, &v1, &v2, &path));
+	return r && (r->n_unified || r->n_devices || cg_field(r, &i, &v1, &v2, &path));
 }
 
 /* Can this host apply a field that needs controller v1 (or v2)? */
@@ -305,28 +306,18 @@ static int check_host(const struct spec_resources *r, struct err *e)
 	for (size_t i = 0; i < r->n_unified; i++)
 		if (check_unified(kind, r->unified[i].key, e))
 			return -e->code;
-	return 0;
-}
-
-/*
- * [{"allow": false, "access": "rwm"}], as "runc spec" writes it, denies
- * every device, which keel does anyway: the one device list it accepts.
- */
-static bool deny_all(const struct spec_dev_rule *d, size_t n)
-{
-	for (size_t i = 0; i < n; i++, d++)
-		if (d->allow || d->type != 'a' || !d->access || strcmp(d->access, "rwm") ||
-		    (d->has_major && d->major != -1) || (d->has_minor && d->minor != -1))
-			return false;
-	return true;
+	if (!r->n_devices)
+		return 0;
+	/* v2 needs no controller for devices: an eBPF program does it */
+	if (kind != CG_V2 && check_ctl(kind, "devices", NULL, "devices", e))
+		return -e->code;
+	return cg_devices_check(r, kind, e);
 }
 
 int cg_check(const struct spec_resources *r, struct err *e)
 {
 	if (!r)
 		return 0;
-	if (r->n_devices && !deny_all(r->devices, r->n_devices))
-		return err_set(e, ENOTSUP, "linux.resources.devices: not supported by this keel yet");
 	if (r->has_memory_limit && r->memory_limit < -1)
 		return err_set(e, EINVAL, "linux.resources.memory.limit: must be -1 or >= 0");
 	/* runc: "Kernel memory settings are ignored and will be removed" */

@@ -48,6 +48,7 @@ struct cg {
 	const struct cg_driver *drv;
 	enum cg_kind host;
 	char path[4096];	/* cgroupsPath, absolute, e.g. "/keel/<id>" */
+	const struct spec *spec;	/* for create: linux.devices; NULL: none */
 };
 
 enum cg_kind cg_detect(void);

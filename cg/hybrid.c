@@ -20,8 +20,9 @@ static struct spec_resources unified_only(const struct spec_resources *r)
 
 static int drv_create(struct cg *cg, const struct spec_resources *r, struct err *e)
 {
+	_cleanup_free_ char *dev = v1_dir("devices", cg->path);
 	struct spec_resources u = unified_only(r);
-	int rc = v1_create(cg->path, r, e);
+	int rc = v1_create(cg->path, r, e) ?: cg_devices_v1(dev, r, cg->spec, e);
 
 	if (rc || !IS_ENABLED(CONFIG_CGROUP_V2))
 		return rc;

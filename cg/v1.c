@@ -249,7 +249,9 @@ int v1_freeze(const char *path, bool frozen, struct err *e)
 
 static int drv_create(struct cg *cg, const struct spec_resources *r, struct err *e)
 {
-	return v1_create(cg->path, r, e);
+	_cleanup_free_ char *dev = v1_dir("devices", cg->path);
+
+	return v1_create(cg->path, r, e) ?: cg_devices_v1(dev, r, cg->spec, e);
 }
 
 static int drv_update(struct cg *cg, const struct spec_resources *r, struct err *e)

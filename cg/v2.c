@@ -150,7 +150,9 @@ int v2_freeze(const char *mnt, const char *path, bool frozen, struct err *e)
 
 static int drv_create(struct cg *cg, const struct spec_resources *r, struct err *e)
 {
-	return v2_create(CG_MNT, cg->path, r, e);
+	_cleanup_free_ char *dir = xasprintf("%s%s", CG_MNT, cg->path);
+
+	return v2_create(CG_MNT, cg->path, r, e) ?: cg_devices_v2(dir, r, cg->spec, e);
 }
 
 static int drv_update(struct cg *cg, const struct spec_resources *r, struct err *e)

@@ -371,8 +371,9 @@ static int do_create(struct globals *g, const char *id, struct create_opts *o,
 	if (r == 0) {
 		log_debug("%s: cgroup %s (%s driver)", id, m->cg.path, m->cg.drv->name);
 		snprintf(m->c.cgroup, sizeof(m->c.cgroup), "%s", m->cg.path);
+		m->cg.spec = s;
 		r = cg_create(&m->cg, s->linux.resources, e);
-		m->have_cg = r == 0;
+		m->have_cg = true;	/* a partial create is undone too */
 	}
 	if (r == 0)
 		r = spawn(m, s, o, e);

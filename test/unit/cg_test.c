@@ -471,6 +471,8 @@ static int test_v2_on_unified(void)
 	return rc;
 }
 
+#include "test/unit/cg_devices.inc"
+
 int main(void)
 {
 	snprintf(top, sizeof(top), "/keel-test-%d", (int)getpid());
@@ -483,5 +485,11 @@ int main(void)
 	RUN_TEST(test_none_driver);
 	RUN_TEST(test_lifecycle);
 	RUN_TEST(test_v2_on_unified);
+	RUN_TEST(test_devices_defaults);
+	RUN_TEST(test_devices_semantics);
+	RUN_TEST(test_devices_random);
+	RUN_TEST(test_devices_check);
+	RUN_TEST(test_devices_v2_kernel);
+	RUN_TEST(test_devices_v1_kernel);
 	return tap_done();
 }
