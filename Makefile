@@ -388,13 +388,24 @@ $(build)/bench/parse: $(build)/bench/parse.o $(build)/libkeel.a $(build)/.ldflag
 
 .SECONDARY: $(build)/bench/parse.o
 
+# keel against crun, runc and the kernel's floor (bench/run.sh): writes
+# docs/bench.md and docs/bench.svg.  Results stay in $(KEEL_OUT)/bench.
+bench: $(objtree)/keel
+	$(Q)$(srctree)/scripts/host-packages.sh bench
+	$(Q)mkdir -p $(KEEL_OUT)/bench
+	$(Q)$(srctree)/bench/size.sh --arches >$(KEEL_OUT)/bench/sizes.md || true
+	$(Q)$(srctree)/bench/run.sh $(objtree)/keel $(KEEL_OUT)/bench
+	$(Q)/usr/bin/python3 $(srctree)/bench/report.py $(KEEL_OUT)/bench \
+		$(KEEL_OUT)/bench/sizes.md $(srctree)/docs
+	@echo 'bench: docs/bench.md and docs/bench.svg written'
+
 bench-parse: $(build)/bench/parse
 	$(Q)$< $(srctree)/bench/config-5k.json $(BENCH_N)
 
 -include $(san-objs:.o=.d) $(fuzz-objs:.o=.d) $(san)/test/unit/*.d $(fuzz)/test/fuzz/*.d \
 	$(build)/bench/parse.d
 
-.PHONY: host-clang san-tests check-san fuzz bench-parse
+.PHONY: host-clang san-tests check-san fuzz bench bench-parse
 
 clean:
 	$(Q)rm -rf $(build) $(objtree)/keel
@@ -409,7 +420,7 @@ help:
 	@echo '               allnoconfig allyesconfig      (configs/, board/<name>/)'
 	@echo 'Build:         all deps size tests clean distclean'
 	@echo 'Test:          check [TESTS="pattern..."] demo'
-	@echo 'Host (clang):  fuzz [FUZZ_TIME=s FUZZ_JOBS=n] san-tests [SANITIZE=...]; bench-parse'
+	@echo 'Host (clang):  fuzz [FUZZ_TIME=s FUZZ_JOBS=n] san-tests [SANITIZE=...]; bench bench-parse'
 
 -include $(objs:.o=.d) $(build)/test/unit/*.d $(build)/test/probe.d $(build)/test/listener.d
 

@@ -13,6 +13,8 @@ for arch in "$@"; do
 	aarch64) pkgs="$pkgs gcc-aarch64-linux-gnu" ;;
 	armv7) pkgs="$pkgs gcc-arm-linux-gnueabihf" ;;
 	riscv64) pkgs="$pkgs gcc-riscv64-linux-gnu" ;;
+	# make bench: the runtimes keel is measured against, and the tools
+	bench) pkgs="$pkgs crun runc hyperfine gnuplot-nox time strace" ;;
 	*) echo "host-packages.sh: unknown architecture '$arch'" >&2; exit 2 ;;
 	esac
 done
