@@ -196,6 +196,15 @@ if command -v script >/dev/null; then
 		/bin/sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo both-tty'" /dev/null 2>&1)
 	expect_match "run -t: a pty" "$out" '/dev/pts/[0-9]+'
 	expect_match "run -t: stdin and stdout on it" "$out" 'both-tty'
+	# shellcheck disable=SC2046
+	c run -d --null-io $(runopts c6) "$IMG" c6 /bin/sleep 1000 >/dev/null 2>&1
+	out=$(script -qec "ctr --address $CD/sock -n $NS task exec -t --exec-id t1 c6 \
+		/bin/sh -c '[ -t 0 ] && [ -t 1 ] && echo exec-tty'" /dev/null 2>&1)
+	expect_match "task exec -t: a pty (process.terminal, no --tty)" "$out" 'exec-tty'
+	c task kill -s SIGKILL c6 >/dev/null 2>&1
+	_t_poll 10 eval '[[ $(c task ls) =~ c6\ +[0-9]+\ +STOPPED ]]'
+	c task delete c6 >/dev/null 2>&1
+	c container rm c6 >/dev/null 2>&1
 else
 	skip "run -t" "no script(1) to give ctr a terminal"
 fi
