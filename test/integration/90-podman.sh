@@ -135,11 +135,20 @@ expect_match "run -t: conmon's line discipline (CRLF)" "$(printf '%s' "$out" | o
 
 # --- --memory ----------------------------------------------------------------
 # podman adds memory.swap (twice the limit) to every --memory.
-out=$(pm run --rm "${RUN[@]}" --memory 64m "$IMG" cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>&1)
+out=$(pm run -d "${RUN[@]}" --memory 64m "$IMG" /bin/sleep 1000 2>&1)
 if [[ $out == *"not supported by this keel"* ]]; then
-	skip "--memory: limit inside" "this keel refuses: ${out##*keel: }"
+	skip "--memory" "this keel refuses: ${out##*keel: }"
 else
-	expect_eq "--memory: limit inside" "$out" $((64 << 20))
+	id=$out
+	mem=/sys/fs/cgroup/memory/$CGP/libpod-$id
+	expect_eq "--memory: memory.limit_in_bytes from the host" \
+		"$(cat "$mem/memory.limit_in_bytes" 2>&1)" $((64 << 20))
+	[ -e "$mem/memory.memsw.limit_in_bytes" ] &&
+		expect_eq "--memory: memory.memsw.limit_in_bytes (swap) from the host" \
+			"$(cat "$mem/memory.memsw.limit_in_bytes" 2>&1)" $((128 << 20))
+	expect_eq "--memory: the limit inside" \
+		"$(pm exec "$id" cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>&1)" $((64 << 20))
+	pm rm -f -t 0 "$id" >/dev/null 2>&1
 fi
 
 expect_eq "nothing left in podman" "$(pm ps -a -q)" ""
