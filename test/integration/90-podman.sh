@@ -52,6 +52,11 @@ graphroot = "$PM/graph"
 EOF
 export CONTAINERS_CONF=$PM/containers.conf CONTAINERS_STORAGE_CONF=$PM/storage.conf
 IMG=localhost/keel-busybox:it-$$
+# podman 4.3 makes these whatever its config says (the image import's blob
+# cache, netavark's run dir): remove what we made.
+VLC= RC=
+[ -e /var/lib/containers ] || VLC=/var/lib/containers
+[ -e /run/containers ] || RC=/run/containers
 
 # Every podman call: private stores, keel as the runtime.  keel keeps its
 # state in its default root: podman's "container cleanup" process (run -rm)
@@ -73,6 +78,11 @@ pm_cleanup() {
 		find "$c" -depth -mindepth 1 -type d -exec rmdir {} + 2>/dev/null
 		rmdir "$c"
 	done
+	if [ -n "$VLC" ]; then
+		rm -f "$VLC/cache/blob-info-cache-v1.boltdb"
+		rmdir "$VLC/cache" "$VLC"
+	fi
+	[ -z "$RC" ] || rmdir "$RC/networks" "$RC"
 }
 trap 'pm_cleanup; _t_cleanup' EXIT
 
