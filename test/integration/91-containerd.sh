@@ -47,6 +47,8 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.b
   address = "$CD/sock.ttrpc"
 [debug]
   address = "$CD/debug.sock"
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$CD/opt"
 EOF
 
 c() {
