@@ -127,7 +127,8 @@ pm stop -t 1 "$id" >/dev/null 2>&1
 expect_eq "stop: podman says exited" "$(pm inspect -f '{{.State.Status}}' "$id")" exited
 wait_pid_gone "$pid" 5
 check "stop: the init is gone" _t_pid_gone "$pid"
-check "rm" pm rm "$id" >/dev/null
+out=$(pm rm "$id" 2>&1)
+expect_rc "rm" $? 0
 out=$("$KEEL" state "$id" 2>&1)
 expect_match "rm: keel's state is gone" "$out" 'does not exist|not found|no such'
 check "rm: the cgroup is gone" test ! -e "/sys/fs/cgroup/pids/$CGP/libpod-$id"
