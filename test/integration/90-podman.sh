@@ -54,7 +54,7 @@ export CONTAINERS_CONF=$PM/containers.conf CONTAINERS_STORAGE_CONF=$PM/storage.c
 IMG=localhost/keel-busybox:it-$$
 # podman 4.3 makes these whatever its config says (the image import's blob
 # cache, netavark's run dir): remove what we made.
-VLC= RC=
+VLC="" RC=""
 [ -e /var/lib/containers ] || VLC=/var/lib/containers
 [ -e /run/containers ] || RC=/run/containers
 
