@@ -201,7 +201,8 @@ static int parse_opts(int argc, char **argv, struct exec_opts *o)
 		return cmd_usage("exec", "--process and a command exclude each other");
 	if (o->tty && !o->console_socket && o->detach)
 		return cmd_usage("exec", "--tty --detach needs --console-socket");
-	if (o->console_socket && !o->tty)
+	/* with --process the terminal is the file's process.terminal */
+	if (o->console_socket && !o->tty && !o->process)
 		return cmd_usage("exec", "--console-socket needs --tty");
 	return 0;
 }
@@ -247,6 +248,8 @@ static int do_exec(struct globals *g, const struct exec_opts *o, char **argv,
 		r = build_process(&p, &(struct spec){ .process = &p }, o, NULL, e);
 	if (r == 0 && p.terminal && o->detach && !o->console_socket)
 		r = err_set(e, EINVAL, "a terminal with --detach needs --console-socket");
+	if (r == 0 && !p.terminal && o->console_socket)
+		r = err_set(e, EINVAL, "--console-socket: process.terminal is false");
 	if (r == 0) {
 		_cleanup_free_ char *state = ctr_state_json(&c, ctr_status(&c), s, false);
 		struct ns_exec_args a = {

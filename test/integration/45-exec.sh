@@ -98,6 +98,18 @@ wait_file "$sock" 5
 k exec -t -d --console-socket "$sock" "$id" /bin/sh >/dev/null 2>&1
 wait_pid_gone $recv 10
 expect_match "--tty --console-socket: the listener talks to the process" "$(cat "$TMP/recv.out")" 'ctty yes'
+# containerd's shim: the terminal comes from process.terminal, with no --tty
+printf '{"terminal": true, "cwd": "/", "args": ["/bin/sh"], "user": {"uid": 0, "gid": 0}}' >"$TMP/tty.json"
+"$PROBE" console-recv "$sock.2" '/probe tty; exit' >"$TMP/recv2.out" 2>&1 &
+recv=$!
+track_pid $recv
+wait_file "$sock.2" 5
+k exec -d --console-socket "$sock.2" --process "$TMP/tty.json" "$id" >/dev/null 2>&1
+wait_pid_gone $recv 10
+expect_match "--process terminal + --console-socket (no --tty): the listener talks to it" \
+	"$(cat "$TMP/recv2.out")" 'ctty yes'
+out=$(k exec -d --console-socket "$sock.2" --process "$TMP/process.json" "$id" 2>&1)
+expect_match "--console-socket without a terminal is refused" "$out" '^keel: --console-socket: process.terminal is false'
 
 # --- CVE-2019-5736: keel is a sealed memfd while it is near the container ----------
 "$KEEL" --root "$ROOT" exec "$id" /probe sleep 3 >/dev/null 2>&1 &
