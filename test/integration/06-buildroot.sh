@@ -2,10 +2,14 @@
 # SPDX-License-Identifier: MIT
 #
 # What Buildroot does with contrib/buildroot, without Buildroot: libseccomp
-# and cJSON in a staging sysroot found only through pkg-config, keel built
-# for aarch64 with the caller's CC/CROSS_COMPILE/CFLAGS/LDFLAGS
-# (KEEL_DEPS=system), "make install DESTDIR=", and the Config.in options
-# checked against keel's Kconfig.
+# and cJSON in a staging sysroot found only through pkg-config, and
+# package/keel/keel.mk's own configure, build and install commands run
+# against it for aarch64 (a few lines of make stand in for Buildroot's
+# package infrastructure): keel's .config from the BR2 options, keel built
+# with the caller's CC/CROSS_COMPILE/CFLAGS/LDFLAGS (KEEL_DEPS=system) and
+# "make install DESTDIR=".  Also checks Config.in against keel's Kconfig.
+# Needs gcc-aarch64-linux-gnu and the aarch64 sysroot of scripts/deps.sh
+# (only to copy musl, libseccomp and cJSON from); no root.
 . "$(dirname "$0")/../lib.sh"
 
 br=$KEEL_SRC/contrib/buildroot
@@ -29,7 +33,9 @@ expect_match "keel.mk writes CONFIG_DEFAULT_ROOT" "$(cat "$br/package/keel/keel.
 expect_match "external.desc names the tree KEEL" "$(cat "$br/external.desc")" '^name: KEEL$'
 
 # --- a staging sysroot, as Buildroot's would be -----------------------------
-steps="the build uses only the staging sysroot|\$KEEL_OUT is left untouched|\
+steps="keel.mk depends on cjson and libseccomp|keel.mk writes the .config from the BR2 options|\
+... with the string options|without the .pc files the build stops and says why|\
+the build uses only the staging sysroot|\$KEEL_OUT is left untouched|\
 the caller's CFLAGS and LDFLAGS are used|pkg-config found the libraries in staging|\
 make install puts keel and keel.8 under DESTDIR|the installed keel is a static aarch64 ELF|\
 keel runs under qemu-aarch64-static"
@@ -44,7 +50,7 @@ cross=aarch64-linux-gnu-
 command -v ${cross}gcc >/dev/null || skip_build "no ${cross}gcc (scripts/host-packages.sh aarch64)"
 command -v pkg-config >/dev/null || skip_build "no pkg-config"
 for f in keel.specs lib/libseccomp.a lib/libcjson.a musl/lib/libc.a include/seccomp.h; do
-	[ -e "$from/$f" ] || skip_build "no $from/$f (make defconfig qemu-aarch64_defconfig deps)"
+	[ -e "$from/$f" ] || skip_build "no $from/$f (make O=out/aarch64 qemu-aarch64_defconfig deps)"
 done
 
 # The toolchain knows only musl, in $st/usr; the libraries sit in /opt/deps,
@@ -71,48 +77,75 @@ chmod +x "${tc}gcc"
 ln -s "$(command -v ${cross}ar)" "${tc}ar"
 ln -s "$(command -v ${cross}strip)" "${tc}strip"
 
-# A .config as keel.mk writes it from Config.in's defaults.
-o=$TMP/obj empty=$TMP/empty-out
-mkdir -p "$o" "$empty"
-{
-	echo 'CONFIG_ARCH="aarch64"'
-	echo "CONFIG_CROSS_COMPILE=\"$tc\""
-	echo 'CONFIG_OPTIMIZE_SIZE=y'
-	echo 'CONFIG_DEFAULT_ROOT="/run/keel"'
-	for x in $mk_opts; do echo "CONFIG_$x=y"; done
-} >"$o/.config"
-
+# Buildroot's .config with the package's defaults (Config.in "default"s).
+cat >"$TMP/br.config" <<CFG
+BR2_PACKAGE_KEEL=y
+BR2_OPTIMIZE_S=y
+$(awk '/^config /{n=$2} n && /^[ \t]+default /{sub(/^[ \t]+default /, ""); print n "=" $0; n=""}' "$brcfg")
+CFG
+# Buildroot's package infrastructure, just what keel.mk uses: its configure,
+# build and install commands run as Buildroot runs them, in a copy of the
+# source tree ($(@D), Buildroot's output/build/keel-VERSION).
+src=$TMP/src empty=$TMP/empty-out
+mkdir -p "$src" "$empty"
+tar -C "$KEEL_SRC" --exclude=./.git --exclude=./build --exclude=./out --exclude=./keel \
+	--exclude=./.config --exclude=./include/generated --exclude=./include/config -cf - . |
+	tar -C "$src" -xf -
+cat >"$TMP/br.mk" <<MK
+include $TMP/br.config
+BR2_EXTERNAL_KEEL_PATH := $br
+BR2_ARCH := aarch64
+TARGET_CROSS := $tc
+TARGET_CC := ${tc}gcc
+TARGET_CFLAGS := -Os -g0 -DKEEL_BR_CFLAGS
+TARGET_LDFLAGS := -Wl,-Map=$TMP/keel.map
+TARGET_MAKE_ENV := PATH=\$(PATH)
+TARGET_DIR := $TMP/target
+PKG_CONFIG_HOST_BINARY := pkg-config
+INSTALL := install
+qstrip = \$(strip \$(subst ",,\$(1)))
+generic-package :=
+include \$(BR2_EXTERNAL_KEEL_PATH)/package/keel/keel.mk
+deps: ; @echo \$(KEEL_DEPENDENCIES)
+$src/configure: ; \$(KEEL_CONFIGURE_CMDS)
+$src/build: ; \$(KEEL_BUILD_CMDS)
+$src/install: ; \$(KEEL_INSTALL_TARGET_CMDS)
+MK
+o=$src
 brmake() {
-	PKG_CONFIG_SYSROOT_DIR=$st PKG_CONFIG_LIBDIR=${pclib-$st$deps/lib/pkgconfig} \
-		PYTHON=/nonexistent/python3 \
-		make -s -C "$KEEL_SRC" O="$o" KEEL_DEPS=system KEEL_OUT="$empty" \
-		CROSS_COMPILE="$tc" CC="${tc}gcc" CFLAGS="-Os -g0 -DKEEL_BR_CFLAGS" \
-		LDFLAGS="-Wl,-Map=$o/keel.map" PKG_CONFIG=pkg-config "$@"
+	KEEL_OUT=$empty PKG_CONFIG_SYSROOT_DIR=$st PKG_CONFIG_LIBDIR=${pclib-$st$deps/lib/pkgconfig} \
+		make -s -f "$TMP/br.mk" "$@"
 }
 
-out=$(pclib=$TMP/nowhere brmake all 2>&1)
+expect_eq "keel.mk depends on cjson and libseccomp" "$(brmake deps)" "cjson host-pkgconf libseccomp"
+brmake "$src/configure"
+cfg=$(cat "$src/.config" 2>/dev/null)
+expect_match "keel.mk writes the .config from the BR2 options" "$cfg" '^CONFIG_CGROUP_V1=y$'
+expect_match "... with the string options" "$cfg" '^CONFIG_DEFAULT_ROOT="/run/keel"$'
+
+out=$(pclib=$TMP/nowhere brmake "$src/build" 2>&1)
 expect_match "without the .pc files the build stops and says why" "$out" 'pkg-config does not find libcjson'
 
-if brmake -j2 all >"$TMP/build.log" 2>&1; then
+if brmake -j2 "$src/build" >"$TMP/build.log" 2>&1; then
 	ok "the build uses only the staging sysroot"
 else
 	fail "the build uses only the staging sysroot" "$(tail -8 "$TMP/build.log")"
 fi
-expect_eq "\$KEEL_OUT is left untouched" "$(ls -A "$empty")" ""
+expect_eq "\$KEEL_OUT is left untouched" "$(find "$empty" "$src/out" -mindepth 1 2>/dev/null)" ""
 flags=$(cat "$o/build/.cflags" "$o/build/.ldflags" 2>/dev/null)
-if [[ $flags == *-DKEEL_BR_CFLAGS* ]] && [ -s "$o/keel.map" ]; then
+if [[ $flags == *-DKEEL_BR_CFLAGS* ]] && [ -s "$TMP/keel.map" ]; then
 	ok "the caller's CFLAGS and LDFLAGS are used"
 else
 	fail "the caller's CFLAGS and LDFLAGS are used" "$flags"
 fi
-if [[ $flags == *"-I$st$deps/include"* ]] && grep -q "$st$deps/lib/libseccomp.a" "$o/keel.map" 2>/dev/null &&
+if [[ $flags == *"-I$st$deps/include"* ]] && grep -q "$st$deps/lib/libseccomp.a" "$TMP/keel.map" 2>/dev/null &&
 	[[ $flags != *"$from"* ]]; then
 	ok "pkg-config found the libraries in staging"
 else
 	fail "pkg-config found the libraries in staging" "$flags"
 fi
 
-brmake install DESTDIR="$TMP/target" PREFIX=/usr >"$TMP/install.log" 2>&1
+brmake "$src/install" >"$TMP/install.log" 2>&1
 bin=$TMP/target/usr/sbin/keel
 if [ -x "$bin" ] && [ -f "$TMP/target/usr/share/man/man8/keel.8" ]; then
 	ok "make install puts keel and keel.8 under DESTDIR"
