@@ -164,7 +164,7 @@ qemu=$(command -v qemu-aarch64-static || command -v qemu-aarch64 || true)
 if [ -z "$qemu" ]; then
 	skip "keel runs under qemu-aarch64-static" "qemu-user-static is not installed"
 elif v=$("$qemu" "$bin" --version 2>&1) && "$qemu" "$bin" spec --bundle "$TMP" 2>&1 &&
-	[ -s "$TMP/config.json" ]; then
+	grep -q '"ociVersion"' "$TMP/config.json"; then
 	expect_match "keel runs under qemu-aarch64-static" "$v" '^keel version '
 else
 	fail "keel runs under qemu-aarch64-static" "$v"
