@@ -7,6 +7,10 @@
 #   make [O=dir] <name>_defconfig | defconfig | menuconfig | ...
 #   make [O=dir] [V=1]            build $(O)/keel
 #   make check                    unit + integration tests (as root)
+#   make install [DESTDIR=] [PREFIX=/usr/local]
+#   make KEEL_DEPS=system         libseccomp and cJSON through pkg-config, from
+#                                 the caller's sysroot (Buildroot), with the
+#                                 caller's CC/CROSS_COMPILE/CFLAGS/LDFLAGS
 #   make help                     everything else
 
 KEEL_VERSION := 0.1.0
@@ -125,18 +129,47 @@ CC := $(CROSS_COMPILE)gcc
 AR := $(CROSS_COMPILE)ar
 STRIP := $(CROSS_COMPILE)strip
 
+# KEEL_DEPS=keel (default): scripts/deps.sh builds musl, cJSON and libseccomp
+# into $(SYSROOT) and keel.specs turns $(CC) into a static musl compiler.
+# KEEL_DEPS=system: the caller's toolchain is already the target's (musl), and
+# pkg-config (PKG_CONFIG_SYSROOT_DIR, PKG_CONFIG_LIBDIR) finds the libraries
+# the caller built; deps.sh and $(KEEL_OUT) are not touched.  KEEL_STATIC=n
+# links dynamically (a toolchain without static libraries).
+KEEL_DEPS ?= keel
+KEEL_STATIC ?= y
+PKG_CONFIG ?= pkg-config
+ifeq ($(KEEL_DEPS),system)
+specs :=
+static := $(if $(filter y,$(KEEL_STATIC)),-static)
+pc-pkgs := libcjson $(if $(CONFIG_SECCOMP),libseccomp)
+pc-cflags := $(shell $(PKG_CONFIG) --cflags $(pc-pkgs) || echo '?')
+pc-libs := $(shell $(PKG_CONFIG) $(if $(static),--static) --libs $(pc-pkgs) || echo '?')
+ifneq ($(filter ?,$(pc-cflags) $(pc-libs)),)
+ifeq ($(filter clean help,$(goals)),)
+$(error KEEL_DEPS=system: $(PKG_CONFIG) does not find $(pc-pkgs) (set PKG_CONFIG_LIBDIR and PKG_CONFIG_SYSROOT_DIR))
+endif
+endif
+deps-prereq :=
+else ifeq ($(KEEL_DEPS),keel)
+specs := -specs=$(SYSROOT)/keel.specs
+static := -static
+deps-prereq = $(deps-stamp)
+else
+$(error KEEL_DEPS=$(KEEL_DEPS): "keel" (scripts/deps.sh) or "system" (pkg-config))
+endif
+
 OPT := $(if $(CONFIG_OPTIMIZE_SIZE),-Os,-O2)
-KEEL_CFLAGS := -specs=$(SYSROOT)/keel.specs -static -fno-pie -std=gnu11 $(OPT) -g \
+KEEL_CFLAGS := $(specs) $(static) -fno-pie -std=gnu11 $(OPT) -g $(pc-cflags) \
 	-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	-Wshadow -Wformat=2 -Wno-format-truncation -Wundef -Werror=implicit-function-declaration \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -fno-stack-protector -fno-ident \
 	-D_GNU_SOURCE -Ulinux -I$(srctree) -I$(objtree)/include \
 	-include $(srctree)/include/keel/kconfig.h
-KEEL_LDFLAGS := -specs=$(SYSROOT)/keel.specs -static -no-pie -Wl,--gc-sections \
+KEEL_LDFLAGS := $(specs) $(static) -no-pie -Wl,--gc-sections \
 	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,-z,noseparate-code -Wl,-z,norelro \
 	-Wl,-z,common-page-size=64
-LIBS := $(if $(CONFIG_SECCOMP),-lseccomp) -lcjson
+LIBS := $(or $(pc-libs),$(if $(CONFIG_SECCOMP),-lseccomp) -lcjson)
 CFLAGS ?=
 LDFLAGS ?=
 
@@ -189,7 +222,7 @@ endef
 $(eval $(call flags-file,cflags,$(CC) $(KEEL_CFLAGS) $(CFLAGS)))
 $(eval $(call flags-file,ldflags,$(CC) $(KEEL_LDFLAGS) $(LDFLAGS) $(LIBS)))
 
-$(build)/%.o: $(srctree)/%.c $(auto.conf) $(build)/.cflags | $(deps-stamp)
+$(build)/%.o: $(srctree)/%.c $(auto.conf) $(build)/.cflags | $(deps-prereq)
 	$(quiet) CC $(@:$(build)/%=%)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(KEEL_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
@@ -212,6 +245,16 @@ all: $(objtree)/keel
 size: $(objtree)/keel
 	@printf '%s (%s): %s bytes stripped (%s KiB)\n' '$<' '$(ARCH)' \
 		"$$(stat -c %s $<)" "$$(( ($$(stat -c %s $<) + 1023) / 1024 ))"
+
+# --- install ---------------------------------------------------------------
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+
+install: $(objtree)/keel
+	$(quiet) INSTALL "$(DESTDIR)$(SBINDIR)/keel"
+	$(Q)install -D -m 0755 $< $(DESTDIR)$(SBINDIR)/keel
+	$(Q)install -D -m 0644 $(srctree)/docs/keel.8 $(DESTDIR)$(MANDIR)/man8/keel.8
 
 # --- tests -----------------------------------------------------------------
 unit-srcs := $(wildcard $(srctree)/test/unit/*_test.c)
@@ -418,11 +461,11 @@ help:
 	@sed -n '2,/^$$/s/^# \{0,1\}//p' $(srctree)/Makefile
 	@echo 'Configuration: defconfig <name>_defconfig menuconfig olddefconfig savedefconfig'
 	@echo '               allnoconfig allyesconfig      (configs/, board/<name>/)'
-	@echo 'Build:         all deps size tests clean distclean'
+	@echo 'Build:         all deps size tests install clean distclean'
 	@echo 'Test:          check [TESTS="pattern..."] demo'
 	@echo 'Host (clang):  fuzz [FUZZ_TIME=s FUZZ_JOBS=n] san-tests [SANITIZE=...]; bench bench-parse'
 
 -include $(objs:.o=.d) $(build)/test/unit/*.d $(build)/test/probe.d $(build)/test/listener.d
 
-.PHONY: all deps size tests check demo clean distclean help FORCE
+.PHONY: all deps size tests install check demo clean distclean help FORCE
 endif

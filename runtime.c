@@ -70,7 +70,8 @@ static int usage(FILE *f)
 	      "Commands:\n", f);
 	for (const struct command *c = commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
-	fputs("\nGlobal options:\n"
+	fputs("  help       this help, or a command's: help COMMAND (as COMMAND --help)\n"
+	      "\nGlobal options:\n"
 	      "  --root DIR             state directory (default " CONFIG_DEFAULT_ROOT ")\n"
 	      "  --log FILE             log file (default: stderr)\n"
 	      "  --log-format FORMAT    text or json\n"
@@ -121,6 +122,7 @@ int main(int argc, char **argv)
 	struct globals g = { .root = CONFIG_DEFAULT_ROOT, .log_format = "text" };
 	struct err e = { 0 };
 	const char *verb;
+	char *help_argv[] = { NULL, "--help", NULL };
 
 	g.argv0 = argv[0];
 	g.argv = argv;
@@ -137,6 +139,13 @@ int main(int argc, char **argv)
 	verb = argv[optind];
 	argc -= optind;
 	argv += optind;
+	if (!strcmp(verb, "help")) {	/* runc's "help COMMAND" */
+		if (argc < 2)
+			return usage(stdout);
+		verb = help_argv[0] = argv[1];
+		argv = help_argv;
+		argc = 2;
+	}
 	optind = 0;	/* musl and glibc: 0 fully resets getopt for the verb */
 	opterr = 0;
 	for (const struct command *c = commands; c->name; c++)

@@ -25,8 +25,9 @@ static const char usage[] =
 	"Usage: keel events [--stats] [--interval DURATION] <container-id>\n"
 	"Print the container's resource usage (cpu, memory, pids, blkio, hugetlb)\n"
 	"as JSON, one event per line: every DURATION (default 5s, as 500ms, 1m30s)\n"
-	"and an \"oom\" event on each OOM kill, until the container stops.\n"
-	"  --stats   print the stats once and exit\n";
+	"and an \"oom\" event on each OOM kill, until the container stops.\n\n"
+	"      --stats               print the stats once and exit\n"
+	"      --interval DURATION   time between two stats events (default 5s)\n";
 
 /* OOM kills are polled at this period (runc waits on an eventfd or inotify) */
 #define TICK_NS 200000000LL
