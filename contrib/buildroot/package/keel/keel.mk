@@ -19,7 +19,7 @@ endif
 
 # keel's bool options, each set from BR2_PACKAGE_KEEL_<name> (Config.in).
 KEEL_BOOL_OPTS = SPEC_TEMPLATE USERNS CONSOLE PROC_ATTRS MOUNT_IDMAP \
-	CGROUP_V1 CGROUP_V2 FREEZER EXEC HOOKS EVENTS SECCOMP SECCOMP_NOTIFY
+	CGROUP_V1 CGROUP_V2 FREEZER EXEC HOOKS EVENTS UPDATE SECCOMP SECCOMP_NOTIFY
 
 # KEEL_DEPS=system: no scripts/deps.sh; cJSON and libseccomp come from
 # $(STAGING_DIR) through Buildroot's pkg-config, the compiler and its flags
