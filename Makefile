@@ -158,11 +158,12 @@ else
 $(error KEEL_DEPS=$(KEEL_DEPS): "keel" (scripts/deps.sh) or "system" (pkg-config))
 endif
 
-OPT := $(if $(CONFIG_OPTIMIZE_SIZE),-Os,-O2)
+# -Oz (gcc 12): -Os that also trades speed for size in its heuristics
+OPT := $(if $(CONFIG_OPTIMIZE_SIZE),-Oz,-O2)
 KEEL_CFLAGS := $(specs) $(static) -fno-pie -std=gnu11 $(OPT) -g $(pc-cflags) \
 	-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	-Wshadow -Wformat=2 -Wno-format-truncation -Wundef -Werror=implicit-function-declaration \
-	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-jump-tables \
 	-fno-unwind-tables -fno-stack-protector -fno-ident \
 	-D_GNU_SOURCE -Ulinux -I$(srctree) -I$(objtree)/include \
 	-include $(srctree)/include/keel/kconfig.h
@@ -236,9 +237,11 @@ $(build)/keel.unstripped: $(objs) $(build)/.ldflags
 	$(quiet) LD $(@:$(objtree)/%=%)
 	$(Q)$(CC) $(KEEL_LDFLAGS) $(LDFLAGS) -o $@ $(filter-out $(build)/.ldflags,$^) $(LIBS)
 
+# .eh_frame goes too: keel is C without unwinding (no C++, no backtraces,
+# musl cancels threads without it); musl's libc.a brings ~5 KiB of it.
 $(objtree)/keel: $(build)/keel.unstripped
 	$(quiet) STRIP keel
-	$(Q)$(STRIP) --strip-all -R .comment -R .note -o $@ $<
+	$(Q)$(STRIP) --strip-all -R .comment -R .note -R .eh_frame -o $@ $<
 
 all: $(objtree)/keel
 

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <limits.h>
+#include <errno.h>
 #include "lib/err.h"
 #include "lib/util.h"
 #include "test/unit/tap.h"
@@ -174,6 +176,27 @@ static int test_printf(void)
 	return TEST_PASS;
 }
 
+/* lib/strstr.c and lib/realpath.c replace musl's */
+static int test_strstr_realpath(void)
+{
+	char buf[PATH_MAX], *p;
+	const char *h = "0::/keel/x\n1:name=systemd:/";
+
+	CHECK(strstr(h, "keel") == h + 4);
+	CHECK(strstr(h, "") == h);
+	CHECK(!strstr(h, "systemdX"));
+	CHECK(strstr(h, "systemd:/") == h + 18);
+	CHECK(!strstr("ab", "abc"));
+	CHECK(realpath("/proc/self/../self/.", buf) && buf[0] == '/' && strcmp(buf, "/proc") != 0);
+	CHECK(realpath("/tmp/../tmp//", buf) && !strcmp(buf, "/tmp"));
+	p = realpath("/", NULL);
+	CHECK(p && !strcmp(p, "/"));
+	free(p);
+	errno = 0;
+	CHECK(!realpath("/nonexistent-keel-path/x", buf) && errno == ENOENT);
+	return TEST_PASS;
+}
+
 int main(void)
 {
 	RUN_TEST(test_err_set_returns_negative_code);
@@ -185,5 +208,6 @@ int main(void)
 	RUN_TEST(test_write_file_atomic_roundtrip);
 	RUN_TEST(test_strtod);
 	RUN_TEST(test_printf);
+	RUN_TEST(test_strstr_realpath);
 	return tap_done();
 }
