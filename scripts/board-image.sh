@@ -59,6 +59,9 @@ chmod 0755 "$r/init"
 mknod -m 600 "$r/dev/console" c 5 1
 mknod -m 666 "$r/dev/null" c 1 3
 date +%s >"$r/etc/build-time"
+# Files the tests bind or open as ordinary host files.
+echo keel-board >"$r/etc/hostname"
+echo 'nameserver 127.0.0.1' >"$r/etc/resolv.conf"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$r/etc/passwd"
 printf 'root:x:0:\nnobody:x:65534:\n' >"$r/etc/group"
 
@@ -97,7 +100,7 @@ cp "$b"/build/test/probe "$b"/build/test/listener "$k/build/test/"
 cp "$b"/build/test/unit/*_test "$k/build/test/unit/"
 cp -a "$top/test" "$k/"
 rm -rf "$k/test/fuzz" "$k/test/unit" "$k"/test/*.c
-cp "$top/scripts/mkbundle.sh" "$k/scripts/"
+cp "$top/scripts/mkbundle.sh" "$top/scripts/conf2h.awk" "$k/scripts/"
 
 say CPIO "$out/initramfs.cpio.gz"
 (cd "$r" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
