@@ -61,9 +61,12 @@ apt_private() {
 		-o APT::Sandbox::User=root -q)
 	if [ ! -f "$d/updated" ] || [ -n "$(find "$d/updated" -mmin +1440)" ]; then
 		say APT "update (private state for $a)"
-		apt-get "${apt_args[@]}" update >"$d/update.log" 2>&1 ||
+		# A failed index (a mirror mid-sync) is retried on the next run.
+		if apt-get "${apt_args[@]}" update >"$d/update.log" 2>&1; then
+			touch "$d/updated"
+		else
 			echo "board-deps.sh: apt-get update had errors (see $d/update.log), continuing" >&2
-		touch "$d/updated"
+		fi
 	fi
 }
 
@@ -199,7 +202,7 @@ riscv_busybox() {
 		# Debian's own configuration of busybox-static.
 		cp "$b/debian/config/pkg/static" "$b/.config"
 		(cd "$b" &&
-			make CROSS_COMPILE=$cross olddefconfig </dev/null &&
+			{ yes "" | make CROSS_COMPILE=$cross oldconfig >/dev/null; } &&
 			make CROSS_COMPILE=$cross -j"$jobs" busybox) >"$b.log" 2>&1 ||
 			die "busybox build failed (see $b.log)"
 		mkdir -p "$d"
