@@ -6,7 +6,7 @@
 #   scripts/board-check.sh BOARD [PATTERN...]
 #
 # For each board (all: qemu-aarch64 qemu-riscv64 qemu-armv7): build the guest
-# (scripts/board-image.sh, into $KEEL_OUT/board/<board>), then boot it twice,
+# (scripts/board-image.sh, into $BOARD_OUT/<board>, default out/board/<board>), then boot it twice,
 # with cgroup v2 and with cgroup v1 (scripts/board-run.sh), relaying the
 # serial console.  PATTERNs select tests as in "make check" (test/run); the
 # --no-pivot variants run in stage 1 of the guest, from the initramfs root.
@@ -15,7 +15,7 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-out=${KEEL_OUT:-$top/out}/board
+out=${BOARD_OUT:-$top/out/board}
 boards=${1:?usage: board-check.sh BOARD|all [PATTERN...]}
 shift
 [ "$boards" = all ] && boards="qemu-aarch64 qemu-riscv64 qemu-armv7"
