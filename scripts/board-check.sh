@@ -44,7 +44,8 @@ for b in $boards; do
 	fi
 	for cg in v2 v1; do
 		echo "=== $b: boot, cgroup $cg"
-		res=$("$top/scripts/board-run.sh" "$b" "$out/$b" "$cg" "$@" | tee /dev/stderr | tail -n 1)
+		"$top/scripts/board-run.sh" "$b" "$out/$b" "$cg" "$@" | tee "$out/$b/result-$cg"
+		res=$(tail -n 1 "$out/$b/result-$cg")
 		res=${res##*: }
 		n=($(echo "$res" | tr -cs '0-9' ' '))
 		if [ ${#n[@]} = 3 ]; then
