@@ -300,6 +300,15 @@ check: tests $(allno)/keel
 	$(Q)KEEL=$(objtree)/keel BUILD=$(build) ARCH=$(ARCH) CONFIG=$(KCONFIG_CONFIG) \
 		KEEL_ALLNO=$(allno)/keel $(srctree)/test/run $(TESTS)
 
+# QEMU boards (board/README.md): cross-build keel with the board's defconfig,
+# boot the guest with cgroup v2 and v1 and run the suite inside it.
+#   make board-check [BOARD=qemu-aarch64|qemu-armv7|qemu-riscv64|all] [TESTS=...]
+BOARD ?= all
+board-check:
+	$(Q)KEEL_OUT=$(KEEL_OUT) $(srctree)/scripts/board-check.sh $(BOARD) $(TESTS)
+
+.PHONY: board-check
+
 demo: $(objtree)/keel
 	$(Q)KEEL=$(objtree)/keel $(srctree)/scripts/demo.sh
 
@@ -466,6 +475,7 @@ help:
 	@echo '               allnoconfig allyesconfig      (configs/, board/<name>/)'
 	@echo 'Build:         all deps size tests install clean distclean'
 	@echo 'Test:          check [TESTS="pattern..."] demo'
+	@echo '               board-check [BOARD=qemu-aarch64|qemu-armv7|qemu-riscv64|all] [TESTS=...]'
 	@echo 'Host (clang):  fuzz [FUZZ_TIME=s FUZZ_JOBS=n] san-tests [SANITIZE=...]; bench bench-parse'
 
 -include $(objs:.o=.d) $(build)/test/unit/*.d $(build)/test/probe.d $(build)/test/listener.d

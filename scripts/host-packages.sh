@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian packages keel's build, tests and demo need on the host.
-# Idempotent: it asks apt only for what is missing.  Usage: host-packages.sh [ARCH...]
+# Idempotent: it asks apt only for what is missing.  Usage: host-packages.sh [ARCH...] [board]
 set -eu
 
 pkgs="make gcc binutils file musl-tools musl-dev gperf dpkg-dev xz-utils python3-kconfiglib busybox-static squashfs-tools util-linux golang-github-containers-common"
@@ -17,6 +17,9 @@ for arch in "$@"; do
 	riscv64) pkgs="$pkgs gcc-riscv64-linux-gnu" ;;
 	# make bench: the runtimes keel is measured against, and the tools
 	bench) pkgs="$pkgs crun runc hyperfine gnuplot-nox time strace" ;;
+	# make board-check: QEMU, the initramfs, depmod for Debian's kernel
+	# modules, and what the riscv64 kernel, busybox and bash builds need.
+	board) pkgs="$pkgs qemu-system-arm qemu-system-misc cpio kmod gzip patch flex bison bc" ;;
 	*) echo "host-packages.sh: unknown architecture '$arch'" >&2; exit 2 ;;
 	esac
 done

@@ -186,7 +186,13 @@ _t_cleanup() {
 		sort -r | while read -r mp; do
 			umount -R -l "$(printf '%b' "$mp")" 2>/dev/null
 		done
-	rm -rf --one-file-system "$TMP"
+	# busybox rm (the QEMU board guests) lacks --one-file-system; the
+	# mounts below $TMP are detached above.
+	if rm --help 2>&1 | grep -q one-file-system; then
+		rm -rf --one-file-system "$TMP"
+	else
+		rm -rf "$TMP"
+	fi
 	exit $rc
 }
 trap _t_cleanup EXIT

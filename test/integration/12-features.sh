@@ -10,7 +10,9 @@ valid_json() {
 }
 
 f=$("$KEEL" features 2>&1)
-if out=$(printf '%s' "$f" | valid_json); then ok "features is valid JSON"; else fail "features is valid JSON" "$out"; fi
+if ! [ -x /usr/bin/python3 ]; then
+	skip "features is valid JSON" "no /usr/bin/python3 to parse it"
+elif out=$(printf '%s' "$f" | valid_json); then ok "features is valid JSON"; else fail "features is valid JSON" "$out"; fi
 expect_match "features has ociVersionMax 1.2.0" "$f" '"ociVersionMax": "1.2.0"'
 flat=$(printf '%s' "$f" | tr -d ' \n')
 

@@ -1,0 +1,264 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# The guest parts of a QEMU board that do not come from keel's tree:
+#
+#   scripts/board-deps.sh BOARD CACHE
+#
+# fills CACHE (default of the callers: /var/cache/keel-board) with a kernel,
+# its modules, a static busybox and a static bash for BOARD, each in a
+# directory named after the Debian version it came from, so a second run only
+# checks stamps.  Prints the shell assignments KERNEL=, MODULES=, BUSYBOX=,
+# BASH= (absolute paths; MODULES is empty when the kernel has everything
+# built in) for the caller to eval.
+#
+#   qemu-aarch64  Debian arm64: linux-image-arm64's kernel, busybox-static,
+#                 bash-static
+#   qemu-armv7    Debian armhf: linux-image-armmp's kernel, busybox-static,
+#                 bash-static
+#   qemu-riscv64  bookworm has no riscv64 port: a kernel built from
+#                 linux-source-6.1 with board/qemu-riscv64/kernel.config,
+#                 busybox and bash built from their Debian sources with
+#                 gcc-riscv64-linux-gnu (static glibc)
+#
+# Debian packages of other architectures are fetched with a private apt state
+# below CACHE: the host's apt configuration is never changed.
+set -eu
+
+board=$1 cache=$2
+top=$(cd "$(dirname "$0")/.." && pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+say() { printf '  %-7s %s\n' "$1" "$2" >&2; }
+die() { echo "board-deps.sh: $*" >&2; exit 1; }
+
+mkdir -p "$cache"
+cache=$(cd "$cache" && pwd)
+
+# apt_private DEBARCH: a private apt state for DEBARCH's binary packages and
+# the deb-src lines of the host's sources; sets $apt_args.
+apt_private() {
+	local a=$1 d=$cache/apt-$1 f
+	mkdir -p "$d/parts" "$d/lists/partial" "$d/cache/archives/partial"
+	: >"$d/status"
+	if [ ! -f "$d/updated" ] || [ -n "$(find "$d/updated" -mmin +1440)" ]; then
+		rm -f "$d/parts/"*
+		for f in /etc/apt/sources.list.d/*.sources; do
+			[ -f "$f" ] || continue
+			sed 's/^Types:.*/Types: deb deb-src/' "$f" >"$d/parts/${f##*/}"
+		done
+		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+			[ -f "$f" ] || continue
+			sed -n 's/^[[:space:]]*deb[[:space:]]/deb /p; s/^[[:space:]]*deb[[:space:]]/deb-src /p' \
+				"$f" >"$d/parts/src-${f##*/}.list"
+		done
+	fi
+	apt_args=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$d/parts"
+		-o Dir::State::Lists="$d/lists" -o Dir::State::status="$d/status"
+		-o Dir::Cache="$d/cache" -o Dir::Etc::Preferences=/dev/null
+		-o Dir::Etc::PreferencesParts=/dev/null
+		-o APT::Architecture="$a" -o APT::Architectures="$a"
+		-o APT::Sandbox::User=root -q)
+	if [ ! -f "$d/updated" ] || [ -n "$(find "$d/updated" -mmin +1440)" ]; then
+		say APT "update (private state for $a)"
+		# A failed index (a mirror mid-sync) is retried on the next run.
+		if apt-get "${apt_args[@]}" update >"$d/update.log" 2>&1; then
+			touch "$d/updated"
+		else
+			echo "board-deps.sh: apt-get update had errors (see $d/update.log), continuing" >&2
+		fi
+	fi
+}
+
+# pkg_version PKG: the candidate version in the private state.
+pkg_version() {
+	apt-cache "${apt_args[@]}" show --no-all-versions "$1" 2>/dev/null |
+		sed -n 's/^Version: //p' | head -n 1
+}
+
+# The same, fit for a directory name (no epoch colon).
+pkg_key() {
+	pkg_version "$1" | tr ':' '_'
+}
+
+# deb_unpack PKG DEST: download PKG's .deb and unpack it into DEST.
+deb_unpack() {
+	local pkg=$1 dest=$2 tmp
+	tmp=$(mktemp -d "$cache/dl.XXXXXX")
+	say FETCH "$pkg ($(pkg_version "$pkg"))"
+	(cd "$tmp" && apt-get "${apt_args[@]}" download "$pkg" >"$tmp/log" 2>&1) ||
+		{ cat "$tmp/log" >&2; rm -rf "$tmp"; die "apt-get download $pkg failed"; }
+	mkdir -p "$dest"
+	dpkg-deb -x "$tmp"/*.deb "$dest"
+	rm -rf "$tmp"
+}
+
+# src_unpack PKG DEST: Debian's source package PKG, unpacked into DEST.
+src_unpack() {
+	local pkg=$1 dest=$2 tmp
+	tmp=$(mktemp -d "$cache/dl.XXXXXX")
+	say FETCH "$pkg (Debian source)"
+	(cd "$tmp" && apt-get "${apt_args[@]}" source --download-only "$pkg" >"$tmp/log" 2>&1) ||
+		{ cat "$tmp/log" >&2; rm -rf "$tmp"; die "apt-get source $pkg failed"; }
+	rm -rf "$dest"
+	dpkg-source --no-check -x "$tmp"/*.dsc "$dest" >"$tmp/x.log" 2>&1 ||
+		{ cat "$tmp/x.log" >&2; rm -rf "$tmp"; die "dpkg-source -x $pkg failed"; }
+	rm -rf "$tmp"
+}
+
+# metapackage_target META: the linux-image-<abi>-<flavour> package the
+# metapackage META depends on (never hard-coded: it changes with each ABI).
+metapackage_target() {
+	apt-cache "${apt_args[@]}" show --no-all-versions "$1" |
+		sed -n 's/^Depends: //p' | tr ',' '\n' | sed 's/^ *//; s/ .*//' |
+		grep -E '^linux-image-[0-9]' | head -n 1
+}
+
+# debian_board DEBARCH META: kernel, modules, busybox-static and bash-static
+# from Debian DEBARCH.
+debian_board() {
+	local a=$1 meta=$2 kpkg kver d bb bash
+	apt_private "$a"
+	kpkg=$(metapackage_target "$meta")
+	[ -n "$kpkg" ] || die "cannot resolve $meta's kernel package (see $cache/apt-$a/update.log)"
+	kver=$(pkg_key "$kpkg")
+	d=$cache/$a/$kpkg-$kver
+	if [ ! -f "$d/.done" ]; then
+		rm -rf "$d"
+		deb_unpack "$kpkg" "$d"
+		# The package leaves modules.dep to its postinst.
+		depmod -b "$d" "$(ls "$d/lib/modules")" ||
+			die "depmod failed (kmod is in scripts/host-packages.sh)"
+		touch "$d/.done"
+	fi
+	echo "KERNEL=$(ls "$d"/boot/vmlinuz-* | head -n 1)"
+	echo "MODULES=$(ls -d "$d"/lib/modules/* | head -n 1)"
+	bb=$cache/$a/busybox-static-$(pkg_key busybox-static)
+	if [ ! -f "$bb/.done" ]; then
+		rm -rf "$bb"
+		deb_unpack busybox-static "$bb"
+		touch "$bb/.done"
+	fi
+	echo "BUSYBOX=$bb/bin/busybox"
+	bash=$cache/$a/bash-static-$(pkg_key bash-static)
+	if [ ! -f "$bash/.done" ]; then
+		rm -rf "$bash"
+		deb_unpack bash-static "$bash"
+		touch "$bash/.done"
+	fi
+	echo "BASH=$bash/bin/bash-static"
+}
+
+# --- riscv64: built from Debian sources -------------------------------------
+cross=riscv64-linux-gnu-
+
+riscv_kernel() {
+	local frag=$top/board/qemu-riscv64/kernel.config v src d b sum
+	v=$(pkg_key linux-source-6.1)
+	[ -n "$v" ] || die "no linux-source-6.1 in the package lists"
+	src=$cache/riscv64/linux-source-$v
+	if [ ! -f "$src/.done" ]; then
+		rm -rf "$src"
+		deb_unpack linux-source-6.1 "$src.deb"
+		say UNPACK "linux-source-6.1 $v"
+		mkdir -p "$src"
+		tar -C "$src" --strip-components=1 -xaf "$src.deb"/usr/src/linux-source-6.1.tar.xz
+		rm -rf "$src.deb"
+		touch "$src/.done"
+	fi
+	# Keyed by the source version and the config fragment.
+	sum=$(sha256sum "$frag" | cut -c1-12)
+	d=$cache/riscv64/kernel-$v-$sum
+	if [ ! -f "$d/Image" ]; then
+		b=$cache/riscv64/kbuild-$v
+		say KERNEL "riscv64 $v (about 4 minutes; log: $b.log)"
+		mkdir -p "$b"
+		{
+			make -C "$src" O="$b" ARCH=riscv CROSS_COMPILE=$cross tinyconfig &&
+			"$src/scripts/kconfig/merge_config.sh" -m -O "$b" "$b/.config" "$frag" &&
+			make -C "$src" O="$b" ARCH=riscv CROSS_COMPILE=$cross olddefconfig &&
+			make -C "$src" O="$b" ARCH=riscv CROSS_COMPILE=$cross -j"$jobs" Image
+		} >"$b.log" 2>&1 || die "riscv64 kernel build failed (see $b.log)"
+		# Every option of the fragment must have survived olddefconfig.
+		grep -E '^CONFIG_[A-Z0-9_]+=y' "$frag" | while read -r l; do
+			grep -qx "$l" "$b/.config" || echo "board-deps.sh: warning: $l did not stick" >&2
+		done
+		mkdir -p "$d"
+		cp "$b/arch/riscv/boot/Image" "$b/.config" "$d/"
+		rm -rf "$b"
+	fi
+	echo "KERNEL=$d/Image"
+	echo "MODULES="
+}
+
+riscv_busybox() {
+	local v src d b
+	v=$(pkg_key busybox)
+	d=$cache/riscv64/busybox-$v
+	if [ ! -x "$d/busybox" ]; then
+		b=$cache/riscv64/busybox-build
+		src_unpack busybox "$b"
+		say BUSYBOX "riscv64 $v (log: $b.log)"
+		# Debian's own configuration of busybox-static.
+		cp "$b/debian/config/pkg/static" "$b/.config"
+		(cd "$b" &&
+			{ yes "" | make CROSS_COMPILE=$cross oldconfig >/dev/null; } &&
+			make CROSS_COMPILE=$cross -j"$jobs" busybox) >"$b.log" 2>&1 ||
+			die "busybox build failed (see $b.log)"
+		mkdir -p "$d"
+		cp "$b/busybox" "$d/busybox"
+		rm -rf "$b"
+	fi
+	echo "BUSYBOX=$d/busybox"
+}
+
+riscv_bash() {
+	local v src d b
+	v=$(pkg_key bash)
+	d=$cache/riscv64/bash-$v
+	if [ ! -x "$d/bash" ]; then
+		b=$cache/riscv64/bash-build
+		src_unpack bash "$b"
+		say BASH "riscv64 $v, static (log: $b.log)"
+		# Debian's bash source keeps upstream's tarball inside it and
+		# applies its patches at build time.
+		(set -e
+		cd "$b"
+		if ls bash-*.tar.* >/dev/null 2>&1; then
+			t=$(ls bash-*.tar.* | head -n 1)
+			mkdir -p up && tar -C up --strip-components=1 -xaf "$t"
+			if [ -f debian/patches/series ]; then
+				while read -r p _; do
+					case $p in ''|'#'*) continue ;; esac
+					patch -d up -p1 -s -f <"debian/patches/$p" || true
+				done <debian/patches/series
+			fi
+			cd up
+		fi
+		./configure --host=riscv64-linux-gnu --enable-static-link --without-bash-malloc \
+			--disable-nls --without-curses CC=${cross}gcc CFLAGS="-Os" \
+			bash_cv_getcwd_malloc=yes bash_cv_func_sigsetjmp=present \
+			bash_cv_job_control_missing=present bash_cv_sys_named_pipes=present \
+			bash_cv_unusable_rtsigs=no
+		make -j"$jobs"
+		cp bash "$b/bash.out") >"$b.log" 2>&1 || die "bash build failed (see $b.log)"
+		mkdir -p "$d"
+		cp "$b/bash.out" "$d/bash"
+		${cross}strip "$d/bash"
+		rm -rf "$b"
+	fi
+	echo "BASH=$d/bash"
+}
+
+case $board in
+qemu-aarch64) debian_board arm64 linux-image-arm64 ;;
+qemu-armv7) debian_board armhf linux-image-armmp ;;
+qemu-riscv64)
+	# linux-source-6.1 is arch all, the sources are the same for all.
+	apt_private arm64
+	riscv_kernel
+	riscv_busybox
+	riscv_bash
+	;;
+*) die "unknown board '$board'" ;;
+esac
