@@ -45,20 +45,37 @@ static int bind_host_node(int rootfd, const char *path, const char *host_path, s
 	return 0;
 }
 
+/*
+ * A node keel bound from the host earlier (a default device, in a user
+ * namespace) that linux.devices now lists again: detach that bind, through
+ * an fd that does not follow a symlink, before the entry is replaced.
+ */
+static int unmount_at(int pfd, const char *name)
+{
+	_cleanup_close_ int fd = openat(pfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	char p[FD_PATH_MAX];
+
+	return fd < 0 ? -1 : umount2(fd_path(p, fd), MNT_DETACH);
+}
+
 /* mknod path (inside root) with its parent resolved safely. */
 static int make_node(int rootfd, const char *path, mode_t mode, dev_t dev, struct err *e)
 {
 	_cleanup_free_ char *parent = xstrdup(path);
 	char *slash = strrchr(parent, '/');
-	_cleanup_close_ int pfd = -1;
 	const char *name = path + (slash - parent) + 1;
+	int r;
+	_cleanup_close_ int pfd = -1;
 
 	*slash = '\0';
 	pfd = mnt_open_in_root(rootfd, *parent ? parent : "/", MNT_CREATE_DIR, e);
 	if (pfd < 0)
 		return pfd;
 	/* an existing entry (maybe a planted symlink) is replaced, never followed */
-	if (unlinkat(pfd, name, 0) < 0 && errno != ENOENT && errno != EISDIR)
+	r = unlinkat(pfd, name, 0);
+	if (r < 0 && errno == EBUSY && unmount_at(pfd, name) == 0)
+		r = unlinkat(pfd, name, 0);
+	if (r < 0 && errno != ENOENT && errno != EISDIR)
 		return err_sys(e, errno, "remove %s", path);
 	if (mknodat(pfd, name, mode, dev) < 0)
 		return -errno;

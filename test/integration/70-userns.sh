@@ -99,6 +99,17 @@ else
 	fail "userns: process.user.uid outside the map is refused" "exit $rc, out '$out'"
 fi
 
+# --- linux.devices naming a default device ----------------------------------------
+# In a user namespace mknod fails and the host's node is bound instead; a
+# linux.devices entry at a path the defaults bound already replaces that bind.
+D=$TMP/dev-again
+bundle_clone "$D" "$U"
+bundle_insert "$D" linux '"devices": [{"path": "/dev/full", "type": "c", "major": 1, "minor": 7, "fileMode": 438}]'
+out=$(inside '"/bin/sh","-c","/probe stat /dev/full; grep -c \" /dev/full \" /proc/self/mountinfo"' "$D")
+expect_rc "userns: linux.devices at a default device's path: run exits 0" "$(cat "$TMP/rc")" 0
+expect_match "userns: /dev/full is the char device 1,7" "$out" 'type=chr .*rdev=1,7'
+expect_match "userns: one bind at /dev/full, not two" "$out" $'\n1$'
+
 # --- refused configs -----------------------------------------------------------------
 V=$TMP/no-maps
 bundle_clone "$V" "$U"
