@@ -117,11 +117,16 @@ hf parallel "$RUNS" "seq $PAR | xargs -P $PAR -I{} bash -c 'RT run --bundle $B p
 # --- peak RSS of the runtime process (KiB, GNU time's %M) ----------------------------
 : >"$OUT/rss.txt"
 for rt in keel crun runc; do
-	# -o: the created container's init keeps create's stdio open
-	/usr/bin/time -o "$W/rss" -f %M bash -c "rtcmd $rt create --bundle $B r1 >/dev/null 2>&1"
+	# the runtime binary itself, not a shell around it; -o: the created
+	# container's init keeps create's stdio open
+	case $rt in
+	keel) cmd=("$KEEL" --root "$W/root-keel") ;;
+	*) cmd=("$rt" --root "$W/root-$rt") ;;
+	esac
+	/usr/bin/time -o "$W/rss" -f %M "${cmd[@]}" create --bundle "$B" r1 >/dev/null 2>&1
 	c=$(tail -1 "$W/rss")
 	rtcmd $rt delete --force r1 >/dev/null 2>&1
-	/usr/bin/time -o "$W/rss" -f %M bash -c "rtcmd $rt run --bundle $B r2 >/dev/null 2>&1"
+	/usr/bin/time -o "$W/rss" -f %M "${cmd[@]}" run --bundle "$B" r2 >/dev/null 2>&1
 	r=$(tail -1 "$W/rss")
 	echo "$rt create=$c run=$r" >>"$OUT/rss.txt"
 done
