@@ -134,7 +134,9 @@ def plot(data, env, docs):
     for name, label in SCENARIOS:
         d = data[name]
         if d:
-            rows.append('"%s" %s' % (label.format(**env).replace('`', ''),
+            short = {'seq-run': '{SEQ} x run', 'lifecycle': 'create..delete',
+                     'exec': 'exec', 'parallel': '{PAR} x run, parallel'}[name]
+            rows.append('"%s" %s' % (short.format(**env),
                                      ' '.join(ms(d[rt]['median']) if rt in d else '0'
                                               for rt in RUNTIMES)))
     dat = os.path.join(docs, '.bench.dat')
