@@ -265,6 +265,17 @@ pid_alive() {
 	[ -n "$1" ] && [ -e "/proc/$1" ] && ! _t_pid_gone "$1"
 }
 
+# fstype PATH: the file system type as GNU stat names it (cgroup2fs, tmpfs,
+# ...), also under busybox's stat, which names cgroup2 only by its magic.
+fstype() {
+	case $(stat -f -c %t "$1" 2>/dev/null) in
+	63677270) echo cgroup2fs ;;
+	1021994) echo tmpfs ;;
+	27e0eb) echo cgroupfs ;;
+	*) stat -f -c %T "$1" 2>/dev/null ;;
+	esac
+}
+
 # --- bundles ----------------------------------------------------------------
 # make_bundle DIR: a full busybox bundle with /probe (scripts/mkbundle.sh).
 make_bundle() {

@@ -13,7 +13,7 @@ PARENT=/keel-it-$$
 REL=foo-$$
 
 cg_fstype() {
-	stat -f -c %T "$1" 2>/dev/null
+	fstype "$1" 2>/dev/null
 }
 
 case $(cg_fstype $CG) in

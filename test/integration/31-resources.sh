@@ -12,10 +12,10 @@ need_root
 CG=/sys/fs/cgroup
 PARENT=/keel-res-$$
 
-case $(stat -f -c %T $CG 2>/dev/null) in
+case $(fstype $CG 2>/dev/null) in
 cgroup2fs) HOST=v2 ;;
 tmpfs)
-	if [ "$(stat -f -c %T $CG/unified 2>/dev/null)" = cgroup2fs ]; then HOST=hybrid; else HOST=v1; fi ;;
+	if [ "$(fstype $CG/unified 2>/dev/null)" = cgroup2fs ]; then HOST=hybrid; else HOST=v1; fi ;;
 *) HOST=none ;;
 esac
 [ $HOST != none ] || { echo "1..0 # SKIP no cgroup file system at $CG"; exit 0; }

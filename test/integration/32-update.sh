@@ -14,10 +14,10 @@ if ! config_has CONFIG_UPDATE; then
 	expect_match "update without CONFIG_UPDATE names the option" "$out" 'CONFIG_UPDATE'
 	done_testing
 fi
-case $(stat -f -c %T $CG 2>/dev/null) in
+case $(fstype $CG 2>/dev/null) in
 cgroup2fs) HOST=v2 ;;
 tmpfs)
-	if [ "$(stat -f -c %T $CG/unified 2>/dev/null)" = cgroup2fs ]; then HOST=hybrid; else HOST=v1; fi ;;
+	if [ "$(fstype $CG/unified 2>/dev/null)" = cgroup2fs ]; then HOST=hybrid; else HOST=v1; fi ;;
 *) echo "1..0 # SKIP no cgroup file system at $CG"; exit 0 ;;
 esac
 if [ $HOST = v2 ]; then

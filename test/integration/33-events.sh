@@ -20,10 +20,10 @@ if [ ! -x $PY ]; then
 fi
 
 CG=/sys/fs/cgroup
-case $(stat -f -c %T $CG 2>/dev/null) in
+case $(fstype $CG 2>/dev/null) in
 cgroup2fs) HOST=v2 ;;
 tmpfs)
-	if [ "$(stat -f -c %T $CG/unified 2>/dev/null)" = cgroup2fs ]; then HOST=hybrid; else HOST=v1; fi ;;
+	if [ "$(fstype $CG/unified 2>/dev/null)" = cgroup2fs ]; then HOST=hybrid; else HOST=v1; fi ;;
 *) HOST=none ;;
 esac
 if [ $HOST = none ]; then
@@ -275,7 +275,7 @@ cat >"$TMP/v2.sh" <<'EOF'
 set -u
 k() { timeout -k 5 30 "$KEEL" --root "$ROOT" "$@"; }
 mount --make-rprivate /
-[ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] ||
+[ "$(fstype /sys/fs/cgroup)" = cgroup2fs ] ||
 	mount --bind /sys/fs/cgroup/unified /sys/fs/cgroup || exit 1
 k run --detach --bundle "$V" "$ID" >/dev/null 2>"$OUT/run.err" || exit 1
 sleep 0.3

@@ -12,7 +12,7 @@ need_root
 CG=/sys/fs/cgroup
 PARENT=/keel-it-dev-$$
 
-case $(stat -f -c %T $CG 2>/dev/null) in
+case $(fstype $CG 2>/dev/null) in
 cgroup2fs) HOST=v2 ;;
 tmpfs) HOST=v1 ;;
 *) echo "1..0 # SKIP no cgroup file system at $CG"; exit 0 ;;
@@ -282,7 +282,7 @@ v2_case() {
 
 if ! config_has CONFIG_CGROUP_V2; then
 	skip "cgroup v2 device program" "keel built without CONFIG_CGROUP_V2"
-elif [ "$(stat -f -c %T "$V2" 2>/dev/null)" != cgroup2fs ]; then
+elif [ "$(fstype "$V2" 2>/dev/null)" != cgroup2fs ]; then
 	skip "cgroup v2 device program" "no cgroup2 tree at $V2"
 else
 	v2_case default "[$DENY_ALL]"

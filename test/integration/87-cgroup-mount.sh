@@ -12,7 +12,7 @@
 need_root
 
 CG=/sys/fs/cgroup
-case $(stat -f -c %T $CG 2>/dev/null) in
+case $(fstype $CG 2>/dev/null) in
 cgroup2fs) HOST=v2 ;;
 tmpfs) HOST=v1 ;;
 *) echo "1..0 # SKIP no cgroup file system at $CG"; exit 0 ;;
@@ -97,7 +97,7 @@ done
 # A cgroup v2 host, seen through a private mount namespace where the hybrid
 # host's unified hierarchy is bound over /sys/fs/cgroup (no controllers are
 # enabled there: no limits, only the cgroup itself).
-if [ -d $CG/unified ] && [ "$(stat -f -c %T $CG/unified)" = cgroup2fs ] &&
+if [ -d $CG/unified ] && [ "$(fstype $CG/unified)" = cgroup2fs ] &&
    config_has CONFIG_CGROUP_V2; then
 	v2script='cat /proc/self/cgroup; echo "procs=$(cat /sys/fs/cgroup/cgroup.procs | tr "\n" " ")";
 		echo "subdirs=$(find /sys/fs/cgroup/ -mindepth 1 -type d | wc -l)";

@@ -18,7 +18,7 @@ for b in containerd ctr containerd-shim-runc-v2; do
 		exit 0
 	fi
 done
-if [ ! -d /sys/fs/cgroup/freezer ] || [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+if [ ! -d /sys/fs/cgroup/freezer ] || [ "$(fstype /sys/fs/cgroup)" = cgroup2fs ]; then
 	echo "1..0 # SKIP written for the v1/hybrid cgroup layout (no /sys/fs/cgroup/freezer)"
 	exit 0
 fi
