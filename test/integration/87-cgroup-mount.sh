@@ -24,6 +24,9 @@ if [ $HOST = v2 ] && ! config_has CONFIG_CGROUP_V2; then
 	echo "1..0 # SKIP cgroup v2 host, keel built without CONFIG_CGROUP_V2"; exit 0
 fi
 
+NSDELEGATE=no
+awk '$5 == "/sys/fs/cgroup"' /proc/self/mountinfo | grep -q nsdelegate && NSDELEGATE=yes
+
 B=$TMP/bundle
 make_bundle "$B" || { fail "mkbundle.sh builds the test bundle"; done_testing; }
 LIMIT=$((48 * 1024 * 1024))
@@ -80,6 +83,10 @@ for pivot in pivot no-pivot; do
 			if [ $ro = ro ]; then
 				expect_match "$t: the hierarchies are read-only" "$out" '^hier-ro'
 				expect_match "$t: the tmpfs is read-only" "$out" '^top-ro'
+			elif [ $HOST = v2 ] && [ $cgns = yes ] && [ $NSDELEGATE = yes ]; then
+				# nsdelegate: a namespace root's limits belong to its parent
+				expect_match "$t: the namespace root's limits are the parent's (nsdelegate)" \
+					"$out" '^hier-ro'
 			else
 				expect_match "$t: the hierarchies are writable" "$out" '^hier-rw'
 			fi
