@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian packages keel's build, tests and demo need on the host.
-# Idempotent: it asks apt only for what is missing.  Usage: host-packages.sh [ARCH...] [board]
+# Idempotent: it asks apt only for what is missing.  Usage: host-packages.sh [ARCH...] [qemu-user] [bench] [board]
 set -eu
 
 pkgs="make gcc binutils file musl-tools musl-dev gperf dpkg-dev xz-utils python3-kconfiglib busybox-static squashfs-tools util-linux golang-github-containers-common"
@@ -11,10 +11,14 @@ pkgs="$pkgs podman conmon containerd"
 pkgs="$pkgs clang libclang-rt-14-dev"
 for arch in "$@"; do
 	case $arch in
+	# the kernel UAPI headers deps.sh copies into each sysroot come with the
+	# cross libc6-dev, which --no-install-recommends leaves out: name them.
 	x86_64) ;;
-	aarch64) pkgs="$pkgs gcc-aarch64-linux-gnu" ;;
-	armv7) pkgs="$pkgs gcc-arm-linux-gnueabihf" ;;
-	riscv64) pkgs="$pkgs gcc-riscv64-linux-gnu" ;;
+	aarch64) pkgs="$pkgs gcc-aarch64-linux-gnu linux-libc-dev-arm64-cross" ;;
+	armv7) pkgs="$pkgs gcc-arm-linux-gnueabihf linux-libc-dev-armhf-cross" ;;
+	riscv64) pkgs="$pkgs gcc-riscv64-linux-gnu linux-libc-dev-riscv64-cross" ;;
+	# 06-buildroot runs its aarch64 keel under user-mode QEMU
+	qemu-user) pkgs="$pkgs qemu-user-static" ;;
 	# make bench: the runtimes keel is measured against, and the tools
 	bench) pkgs="$pkgs crun runc hyperfine gnuplot-nox time strace" ;;
 	# make board-check: QEMU, the initramfs, depmod for Debian's kernel
