@@ -350,14 +350,16 @@ fuzz := $(build)/fuzz
 # Only the pure subsystems: the seccomp and cg tests would need a glibc
 # libseccomp and the host's cgroups.
 san-units := lib spec
-san-objs := $(addprefix $(san)/,$(filter lib/% spec/%,$(keel-objs)))
+# lib/malloc.o replaces musl's allocator; the sanitizers bring their own.
+host-skip := lib/malloc.o
+san-objs := $(addprefix $(san)/,$(filter-out $(host-skip),$(filter lib/% spec/%,$(keel-objs))))
 san-bins := $(san-units:%=$(san)/test/unit/%_test)
 # The fuzz targets link against an archive, and with --gc-sections, so each
 # needs only what it reaches: fuzz_state takes ctr_parse_state() from
 # cmd/container.o without the rest of cmd/ that other functions there call.
 # (start-stop-gc: libFuzzer's __start___sancov_* references must not keep
 # every instrumented function alive.)
-fuzz-objs := $(addprefix $(fuzz)/,$(filter lib/% spec/% cg/%,$(keel-objs)) cmd/container.o)
+fuzz-objs := $(addprefix $(fuzz)/,$(filter-out $(host-skip),$(filter lib/% spec/% cg/%,$(keel-objs))) cmd/container.o)
 fuzz-bins := $(FUZZ_TARGETS:%=$(fuzz)/fuzz_%)
 
 # Debian's cJSON source comes with the dependency build ("make deps").

@@ -56,7 +56,8 @@ def main():
           'keel, crun %s and runc %s measured in the same run, on the same bundle '
           '(busybox rootfs, `keel spec` default config running `/bin/true`), in a private '
           'mount namespace where `/sys/fs/cgroup/unified` is unmounted (crun 1.8.1 refuses '
-          'the hybrid layout). The floor is the kernel work alone: `unshare` into new mount, '
+          'the hybrid layout); every runtime\'s `--root` and the bundle are on a tmpfs, as '
+          '`/run/<runtime>` is by default. The floor is the kernel work alone: `unshare` into new mount, '
           'uts, ipc, net and pid namespaces, `chroot`, exec `/bin/true`.' % (
               subprocess.run(['uname', '-srm'], capture_output=True, text=True).stdout.strip(),
               version('crun'), version('runc')), '',

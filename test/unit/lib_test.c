@@ -197,6 +197,95 @@ static int test_strstr_realpath(void)
 	return TEST_PASS;
 }
 
+/*
+ * The allocator (lib/malloc.c in the static build, the sanitizer's in the
+ * ASan one): random sizes across the small classes and the mapped blocks,
+ * every block filled with its own byte and checked after the others were
+ * freed, reallocated and reused; calloc zeroes reused memory.
+ */
+#define NSLOT 256
+
+static unsigned lcg(unsigned *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return *s >> 8;
+}
+
+static size_t rand_size(unsigned *s)
+{
+	unsigned r = lcg(s) % 100;
+
+	if (r < 70)
+		return lcg(s) % 200;
+	if (r < 95)
+		return lcg(s) % 40000;
+	return lcg(s) % 300000;
+}
+
+static int intact(const unsigned char *p, size_t n, unsigned char v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != v)
+			return 0;
+	return 1;
+}
+
+static int test_malloc(void)
+{
+	unsigned char *slot[NSLOT] = { 0 };
+	size_t len[NSLOT] = { 0 };
+	unsigned seed = 42;
+
+	for (int op = 0; op < 20000; op++) {
+		unsigned i = lcg(&seed) % NSLOT;
+		unsigned char v = (unsigned char)(i * 7 + 1);
+
+		if (slot[i]) {
+			CHECK(intact(slot[i], len[i], v));
+			if (lcg(&seed) % 3 == 0) {
+				size_t n = rand_size(&seed);
+				unsigned char *q = realloc(slot[i], n);
+
+				CHECK(q && ((uintptr_t)q & 15) == 0);
+				CHECK(intact(q, n < len[i] ? n : len[i], v));
+				memset(q, v, n);
+				slot[i] = q, len[i] = n;
+				continue;
+			}
+			free(slot[i]);
+			slot[i] = NULL;
+			continue;
+		}
+		len[i] = rand_size(&seed);
+		slot[i] = malloc(len[i]);
+		CHECK(slot[i] && ((uintptr_t)slot[i] & 15) == 0);
+		memset(slot[i], v, len[i]);
+	}
+	for (int i = 0; i < NSLOT; i++) {
+		CHECK(!slot[i] || intact(slot[i], len[i], (unsigned char)(i * 7 + 1)));
+		free(slot[i]);
+	}
+	for (size_t n = 1; n < 70000; n = n * 3 + 1) {
+		unsigned char *p = malloc(n);
+
+		CHECK(p);
+		memset(p, 0xff, n);
+		free(p);
+		p = calloc(n, 1);
+		CHECK(p && intact(p, n, 0));
+		free(p);
+	}
+	/* volatile: the compiler would warn about the sizes it can see */
+	volatile size_t huge = SIZE_MAX / 2;
+
+	errno = 0;
+	CHECK(!calloc(huge, 4) && errno == ENOMEM);
+	errno = 0;
+	CHECK(!malloc(huge * 2 - 8) && errno == ENOMEM);
+	free(NULL);
+	return TEST_PASS;
+}
+
 int main(void)
 {
 	RUN_TEST(test_err_set_returns_negative_code);
@@ -209,5 +298,6 @@ int main(void)
 	RUN_TEST(test_strtod);
 	RUN_TEST(test_printf);
 	RUN_TEST(test_strstr_realpath);
+	RUN_TEST(test_malloc);
 	return tap_done();
 }
