@@ -41,6 +41,7 @@
 #include "lib/cleanup.h"
 #include "lib/util.h"
 #include "mount/mount-internal.h"
+#include "ns/ns.h"
 
 #ifndef OPEN_TREE_CLOEXEC
 #define OPEN_TREE_CLOEXEC O_CLOEXEC
@@ -98,22 +99,6 @@ int mnt_idmap_check(const struct spec *s, size_t i, struct err *e)
 	return check_maps(m->gid_mappings, m->n_gid_mappings, i, "gidMappings", e);
 }
 
-static int write_map(pid_t pid, const char *file, const struct spec_idmap *v, size_t n,
-		     const char *field, struct err *e)
-{
-	const char *key = file[0] == 'u' ? "uidMappings" : "gidMappings";
-	char path[64], buf[4096];
-	size_t len = 0;
-
-	for (size_t k = 0; k < n && len < sizeof(buf); k++)
-		len += snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n",
-				v[k].container_id, v[k].host_id, v[k].size);
-	if (len >= sizeof(buf))
-		return err_set(e, E2BIG, "%s.%s: too many mappings", field, key);
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	return write_file(path, buf, len, e) < 0 ? err_wrap(e, "%s.%s", field, key) : 0;
-}
-
 /*
  * A user namespace that only carries the mappings: a child cloned into it
  * waits on a pipe while we write its maps and open it, and goes when the
@@ -125,7 +110,7 @@ static int new_userns(const struct spec_idmap *u, size_t nu, const struct spec_i
 {
 	_cleanup_pid_ pid_t pid = -1;
 	_cleanup_close_ int hold = -1;
-	char path[64];
+	char path[64], key[48];
 	int p[2], fd;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -139,8 +124,11 @@ static int new_userns(const struct spec_idmap *u, size_t nu, const struct spec_i
 	hold = p[1];
 	if (pid < 0)
 		return err_sys(e, errno, "%s: new user namespace for the mapping", field);
-	if (write_map(pid, "uid_map", u, nu, field, e) < 0 ||
-	    write_map(pid, "gid_map", g, ng, field, e) < 0)
+	snprintf(key, sizeof(key), "%s.uidMappings", field);
+	if (userns_write_map(pid, "uid_map", u, nu, key, e) < 0)
+		return -e->code;
+	snprintf(key, sizeof(key), "%s.gidMappings", field);
+	if (userns_write_map(pid, "gid_map", g, ng, key, e) < 0)
 		return -e->code;
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);

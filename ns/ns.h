@@ -128,6 +128,8 @@ static inline bool hooks_any(const struct spec *s, enum spec_hook_kind kind)
 
 #ifdef CONFIG_USERNS
 int userns_write_maps(pid_t pid, const struct spec *s, struct err *e);
+int userns_write_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t n,
+		     const char *field, struct err *e);
 #else
 static inline int userns_write_maps(pid_t pid, const struct spec *s, struct err *e)
 {

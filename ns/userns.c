@@ -7,7 +7,11 @@
 #include "lib/util.h"
 #include "ns/ns-internal.h"
 
-static int write_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t n,
+/*
+ * Write one of pid's id maps ("uid_map" or "gid_map"); errors name field,
+ * the JSON path of the mappings.  Also used for ID-mapped mounts.
+ */
+int userns_write_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t n,
 		     const char *field, struct err *e)
 {
 	char path[64], buf[4096];
@@ -42,10 +46,10 @@ int userns_write_maps(pid_t pid, const struct spec *s, struct err *e)
 		if (write_file(path, "deny", 4, e) < 0)
 			return err_wrap(e, "linux.gidMappings");
 	}
-	r = write_map(pid, "uid_map", s->linux.uid_mappings, s->linux.n_uid_mappings,
+	r = userns_write_map(pid, "uid_map", s->linux.uid_mappings, s->linux.n_uid_mappings,
 		      "linux.uidMappings", e);
 	if (r == 0)
-		r = write_map(pid, "gid_map", s->linux.gid_mappings, s->linux.n_gid_mappings,
+		r = userns_write_map(pid, "gid_map", s->linux.gid_mappings, s->linux.n_gid_mappings,
 			      "linux.gidMappings", e);
 	return r;
 }
