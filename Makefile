@@ -296,8 +296,9 @@ $(allno)/keel: FORCE
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(allno) allnoconfig >/dev/null
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(allno) all
 
+check-keel = $(objtree)/keel
 check: tests $(allno)/keel
-	$(Q)KEEL=$(objtree)/keel BUILD=$(build) ARCH=$(ARCH) CONFIG=$(KCONFIG_CONFIG) \
+	$(Q)KEEL=$(check-keel) BUILD=$(build) ARCH=$(ARCH) CONFIG=$(KCONFIG_CONFIG) \
 		KEEL_ALLNO=$(allno)/keel $(srctree)/test/run $(TESTS)
 
 # QEMU boards (board/README.md): cross-build keel with the board's defconfig,
@@ -405,6 +406,52 @@ check: export KEEL_SAN_BUILD = $(san)
 check: export KEEL_SAN_UNITS = $(san-units:%=%_test)
 check: export KEEL_SAN_SKIP = $(san-reason)
 
+# SANITIZE given on the command line ("make check SANITIZE=address,undefined")
+# also builds a whole keel with them, for glibc with clang, dynamically
+# linked, and runs the integration tests against it instead of the static
+# musl keel (test/run: KEEL_SANITIZED=1).  Its libseccomp is the same Debian
+# source as the musl one, configured for the host into san-keel/ and left
+# uninstrumented (not keel's code; its allocations still go through the
+# sanitizer's malloc): keel itself keeps musl, cJSON and libseccomp only.
+san-keel := $(if $(filter command line,$(origin SANITIZE)),$(SANITIZE))
+sk := $(build)/san-keel
+sk-objs := $(addprefix $(sk)/,$(keel-objs))
+sk-seccomp := $(if $(CONFIG_SECCOMP),$(sk)/lib/libseccomp.a)
+sk-flags = $(san-flags) -I$(sk)/include
+$(eval $(call host-build,$(sk),sk-flags))
+$(eval $(call flags-file,cflags-san-keel,$(HOSTCLANG) $(HOST_CFLAGS) $(sk-flags)))
+$(sk)/runtime.o: $(version-h)
+$(sk-objs) $(sk)/test/san-keel.o: | host-clang $(sk-seccomp)
+
+$(DL_DIR)/libseccomp-src/configure: | $(deps-stamp)
+	$(Q)[ -f $@ ] || $(MAKE) -f $(srctree)/Makefile O=$(objtree) deps
+
+$(sk)/lib/libseccomp.a: $(DL_DIR)/libseccomp-src/configure | host-clang
+	$(quiet) SECCOMP "$(@:$(objtree)/%=%) (host, glibc)"
+	$(Q)rm -rf $(sk)/libseccomp && mkdir -p $(sk)/lib $(sk)/include && \
+		cp -a $(dir $<) $(sk)/libseccomp && cd $(sk)/libseccomp && \
+		{ ./configure --enable-static --disable-shared --disable-python \
+			CC=$(HOSTCLANG) CFLAGS='-O1 -g' && $(MAKE) -C src libseccomp.la; } \
+		>$(sk)/libseccomp.log 2>&1 || \
+		{ echo "*** libseccomp host build failed: see $(sk)/libseccomp.log" >&2; exit 1; }
+	$(Q)cp $(sk)/libseccomp/include/seccomp.h $(sk)/libseccomp/include/seccomp-syscalls.h \
+		$(sk)/include/
+	$(Q)cp $(sk)/libseccomp/src/.libs/libseccomp.a $@ && rm -rf $(sk)/libseccomp
+
+# test/san-keel.c: what keel keeps until exit on purpose is no leak to LSan.
+$(sk)/keel: $(sk-objs) $(sk)/test/san-keel.o $(sk)/libcjson.a $(sk-seccomp)
+	$(quiet) LD $(@:$(objtree)/%=%)
+	$(Q)$(HOSTCLANG) $(san-flags) -Wl,--wrap=path_absolute -o $@ $^
+
+san-keel: | host-clang
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(objtree) SANITIZE='$(SANITIZE)' $(sk)/keel
+
+ifneq ($(san-keel),)
+check: san-keel
+check: export KEEL_SANITIZED = 1
+check-keel := $(sk)/keel
+endif
+
 $(fuzz)/libkeel.a: $(fuzz-objs) $(fuzz)/cJSON.o
 	$(Q)rm -f $@ && $(HOSTAR) rcs $@ $^
 
@@ -457,10 +504,10 @@ bench: $(objtree)/keel
 bench-parse: $(build)/bench/parse
 	$(Q)$< $(srctree)/bench/config-5k.json $(BENCH_N)
 
--include $(san-objs:.o=.d) $(fuzz-objs:.o=.d) $(san)/test/unit/*.d $(fuzz)/test/fuzz/*.d \
+-include $(san-objs:.o=.d) $(fuzz-objs:.o=.d) $(sk-objs:.o=.d) $(san)/test/unit/*.d $(fuzz)/test/fuzz/*.d \
 	$(build)/bench/parse.d
 
-.PHONY: host-clang san-tests check-san fuzz bench bench-parse
+.PHONY: host-clang san-tests check-san san-keel fuzz bench bench-parse
 
 clean:
 	$(Q)rm -rf $(build) $(objtree)/keel
