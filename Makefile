@@ -319,6 +319,8 @@ demo: $(objtree)/keel
 # autoconf.h; cJSON is compiled from its unpacked Debian source.
 #   make fuzz [FUZZ_TIME=60] [FUZZ_JOBS=n] [FUZZ_TARGETS="spec state"]
 #   make san-tests [SANITIZE=address,undefined]   ("make check" runs them)
+#   make check SANITIZE=address,undefined   the integration tests on a whole
+#                                 keel built so (below: san-keel)
 HOSTCLANG ?= clang
 HOSTAR ?= ar
 SANITIZE ?= address,undefined
@@ -524,6 +526,7 @@ help:
 	@echo 'Test:          check [TESTS="pattern..."] demo'
 	@echo '               board-check [BOARD=qemu-aarch64|qemu-armv7|qemu-riscv64|all] [TESTS=...]'
 	@echo 'Host (clang):  fuzz [FUZZ_TIME=s FUZZ_JOBS=n] san-tests [SANITIZE=...]; bench bench-parse'
+	@echo '               check SANITIZE=address,undefined (integration tests on san-keel)'
 
 -include $(objs:.o=.d) $(build)/test/unit/*.d $(build)/test/probe.d $(build)/test/listener.d
 
