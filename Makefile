@@ -308,8 +308,9 @@ $(KEEL_OUT)/sysroot/%/.stamp-deps-aarch64:
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(KEEL_OUT)/check-aarch64 qemu-aarch64_defconfig >/dev/null
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(KEEL_OUT)/check-aarch64 $@
 
+check-keel = $(objtree)/keel
 check: tests $(allno)/keel $(cross-sysroot-stamps)
-	$(Q)KEEL=$(objtree)/keel BUILD=$(build) ARCH=$(ARCH) CONFIG=$(KCONFIG_CONFIG) \
+	$(Q)KEEL=$(check-keel) BUILD=$(build) ARCH=$(ARCH) CONFIG=$(KCONFIG_CONFIG) \
 		KEEL_ALLNO=$(allno)/keel $(srctree)/test/run $(TESTS)
 
 # QEMU boards (board/README.md): cross-build keel with the board's defconfig,
@@ -330,6 +331,8 @@ demo: $(objtree)/keel
 # autoconf.h; cJSON is compiled from its unpacked Debian source.
 #   make fuzz [FUZZ_TIME=60] [FUZZ_JOBS=n] [FUZZ_TARGETS="spec state"]
 #   make san-tests [SANITIZE=address,undefined]   ("make check" runs them)
+#   make check SANITIZE=address,undefined   the integration tests on a whole
+#                                 keel built so (below: san-keel)
 HOSTCLANG ?= clang
 HOSTAR ?= ar
 SANITIZE ?= address,undefined
@@ -419,6 +422,52 @@ check: export KEEL_SAN_BUILD = $(san)
 check: export KEEL_SAN_UNITS = $(san-units:%=%_test)
 check: export KEEL_SAN_SKIP = $(san-reason)
 
+# SANITIZE given on the command line ("make check SANITIZE=address,undefined")
+# also builds a whole keel with them, for glibc with clang, dynamically
+# linked, and runs the integration tests against it instead of the static
+# musl keel (test/run: KEEL_SANITIZED=1).  Its libseccomp is the same Debian
+# source as the musl one, configured for the host into san-keel/ and left
+# uninstrumented (not keel's code; its allocations still go through the
+# sanitizer's malloc): keel itself keeps musl, cJSON and libseccomp only.
+san-keel := $(if $(filter command line,$(origin SANITIZE)),$(SANITIZE))
+sk := $(build)/san-keel
+sk-objs := $(addprefix $(sk)/,$(filter-out $(host-skip),$(keel-objs)))
+sk-seccomp := $(if $(CONFIG_SECCOMP),$(sk)/lib/libseccomp.a)
+sk-flags = $(san-flags) -I$(sk)/include
+$(eval $(call host-build,$(sk),sk-flags))
+$(eval $(call flags-file,cflags-san-keel,$(HOSTCLANG) $(HOST_CFLAGS) $(sk-flags)))
+$(sk)/runtime.o: $(version-h)
+$(sk-objs) $(sk)/test/san-keel.o: | host-clang $(sk-seccomp)
+
+$(DL_DIR)/libseccomp-src/configure: | $(deps-stamp)
+	$(Q)[ -f $@ ] || $(MAKE) -f $(srctree)/Makefile O=$(objtree) deps
+
+$(sk)/lib/libseccomp.a: $(DL_DIR)/libseccomp-src/configure | host-clang
+	$(quiet) SECCOMP "$(@:$(objtree)/%=%) (host, glibc)"
+	$(Q)rm -rf $(sk)/libseccomp && mkdir -p $(sk)/lib $(sk)/include && \
+		cp -a $(dir $<) $(sk)/libseccomp && cd $(sk)/libseccomp && \
+		{ ./configure --enable-static --disable-shared --disable-python \
+			CC=$(HOSTCLANG) CFLAGS='-O1 -g' && $(MAKE) -C src libseccomp.la; } \
+		>$(sk)/libseccomp.log 2>&1 || \
+		{ echo "*** libseccomp host build failed: see $(sk)/libseccomp.log" >&2; exit 1; }
+	$(Q)cp $(sk)/libseccomp/include/seccomp.h $(sk)/libseccomp/include/seccomp-syscalls.h \
+		$(sk)/include/
+	$(Q)cp $(sk)/libseccomp/src/.libs/libseccomp.a $@ && rm -rf $(sk)/libseccomp
+
+# test/san-keel.c: what keel keeps until exit on purpose is no leak to LSan.
+$(sk)/keel: $(sk-objs) $(sk)/test/san-keel.o $(sk)/libcjson.a $(sk-seccomp)
+	$(quiet) LD $(@:$(objtree)/%=%)
+	$(Q)$(HOSTCLANG) $(san-flags) -Wl,--wrap=path_absolute -o $@ $^
+
+san-keel: | host-clang
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(objtree) SANITIZE='$(SANITIZE)' $(sk)/keel
+
+ifneq ($(san-keel),)
+check: san-keel
+check: export KEEL_SANITIZED = 1
+check-keel := $(sk)/keel
+endif
+
 $(fuzz)/libkeel.a: $(fuzz-objs) $(fuzz)/cJSON.o
 	$(Q)rm -f $@ && $(HOSTAR) rcs $@ $^
 
@@ -471,10 +520,10 @@ bench: $(objtree)/keel
 bench-parse: $(build)/bench/parse
 	$(Q)$< $(srctree)/bench/config-5k.json $(BENCH_N)
 
--include $(san-objs:.o=.d) $(fuzz-objs:.o=.d) $(san)/test/unit/*.d $(fuzz)/test/fuzz/*.d \
+-include $(san-objs:.o=.d) $(fuzz-objs:.o=.d) $(sk-objs:.o=.d) $(san)/test/unit/*.d $(fuzz)/test/fuzz/*.d \
 	$(build)/bench/parse.d
 
-.PHONY: host-clang san-tests check-san fuzz bench bench-parse
+.PHONY: host-clang san-tests check-san san-keel fuzz bench bench-parse
 
 clean:
 	$(Q)rm -rf $(build) $(objtree)/keel
@@ -491,6 +540,7 @@ help:
 	@echo 'Test:          check [TESTS="pattern..."] demo'
 	@echo '               board-check [BOARD=qemu-aarch64|qemu-armv7|qemu-riscv64|all] [TESTS=...]'
 	@echo 'Host (clang):  fuzz [FUZZ_TIME=s FUZZ_JOBS=n] san-tests [SANITIZE=...]; bench bench-parse'
+	@echo '               check SANITIZE=address,undefined (integration tests on san-keel)'
 
 -include $(objs:.o=.d) $(build)/test/unit/*.d $(build)/test/probe.d $(build)/test/listener.d
 

@@ -163,12 +163,14 @@ static int check_terminal(const struct spec *s, const struct create_opts *o, str
  * systemd socket activation, as runc does it: fds 3 .. 3+LISTEN_FDS-1 pass
  * to the container ahead of --preserve-fds, and the process is told about
  * them as pid 1.  The env array is replaced, not grown in place: it belongs
- * to the spec's arena.
+ * to the spec's arena.  The new one lives until keel exits: static, so that
+ * LeakSanitizer sees it held.
  */
 static void socket_activation(struct spec *s, struct create_opts *o)
 {
+	static char **env, fds_var[32];
 	const char *v = getenv("LISTEN_FDS");
-	char **env, **old = s->process->env;
+	char **old = s->process->env;
 	size_t n = 0, j = 0;
 	long fds;
 
@@ -181,8 +183,9 @@ static void socket_activation(struct spec *s, struct create_opts *o)
 	for (size_t i = 0; i < n; i++)
 		if (!str_has_prefix(old[i], "LISTEN_FDS=") && !str_has_prefix(old[i], "LISTEN_PID="))
 			env[j++] = old[i];
-	env[j++] = xasprintf("LISTEN_FDS=%ld", fds);
-	env[j++] = xstrdup("LISTEN_PID=1");
+	snprintf(fds_var, sizeof(fds_var), "LISTEN_FDS=%ld", fds);
+	env[j++] = fds_var;
+	env[j++] = (char *)"LISTEN_PID=1";
 	s->process->env = env;
 }
 

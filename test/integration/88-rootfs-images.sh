@@ -104,6 +104,10 @@ fi
 H=$TMP/chroot
 mkdir -p "$H/proc" "$H/run" "$H/tmp"
 cp "$KEEL" "$H/keel"
+# the sanitizer keel (make check SANITIZE=...) is dynamic: its libraries go along
+if [ "${KEEL_SANITIZED:-0}" = 1 ]; then
+	for l in $(ldd "$KEEL" | grep -o '/[^ ]*'); do cp -L --parents "$l" "$H"; done
+fi
 cp -a "$B" "$H/b"
 out=$(unshare -m sh -c 'mount --make-rprivate / && mount -t proc proc "$0/proc" && exec chroot "$0" /keel --root /run/keel run --no-pivot --bundle /b c1' "$H" 2>&1)
 expect_match "in a chroot: a clear error" "$out" '^keel: make / a slave mount \(/ is not a mount point: keel runs in a chroot\?\): Invalid argument$'

@@ -82,7 +82,11 @@ pm_cleanup() {
 		rm -f "$VLC/cache/blob-info-cache-v1.boltdb"
 		rmdir "$VLC/cache" "$VLC"
 	fi
-	[ -z "$RC" ] || rmdir "$RC/networks" "$RC"
+	# (podman does not always make them: remove what is there)
+	if [ -n "$RC" ] && [ -d "$RC" ]; then
+		[ ! -d "$RC/networks" ] || rmdir "$RC/networks"
+		rmdir "$RC"
+	fi
 }
 trap 'pm_cleanup; _t_cleanup' EXIT
 
