@@ -37,12 +37,17 @@ start_bg() {
 }
 
 # full_pipe: open a fifo on fd 8 (read-write, so it never blocks) and fill
-# it: the next write to it blocks until the test reads.
+# it (64 KiB, a pipe's size for root): the next write to it blocks until
+# the test reads.  drain_pipe reads the filling back; both are bounded in
+# time in case the pipe is smaller.
 full_pipe() {
 	rm -f "$TMP/pipe"
 	mkfifo "$TMP/pipe"
 	exec 8<>"$TMP/pipe"
-	dd if=/dev/zero bs=65536 count=1 2>/dev/null >&8
+	timeout 5 dd if=/dev/zero bs=65536 count=1 2>/dev/null >&8
+}
+drain_pipe() {
+	timeout 5 head -c 65536 <&8 >/dev/null
 }
 
 # ================================================================================
@@ -112,7 +117,7 @@ attack_5736() {
 	expect_match "$name: the attacker holds a keel image" "$(cat "$R5/found" 2>/dev/null)" 'keel'
 	expect_match "$name: the image is the sealed memfd, not the file on disk" \
 		"$(cat "$R5/found" 2>/dev/null)" '^/memfd:keel'
-	head -c 65536 <&8 >/dev/null
+	drain_pipe
 	vpid=$(cat "$TMP/victim.pid" 2>/dev/null)
 	[ -n "$vpid" ] && wait_pid_gone "$vpid" 10
 	touch "$R5/go"
