@@ -27,6 +27,7 @@
 #include "lib/cleanup.h"
 #include "lib/fdpass.h"
 #include "lib/log.h"
+#include "lib/selfexec.h"
 #include "lib/util.h"
 #include "mount/mnt.h"
 #include "ns/ns.h"
@@ -348,7 +349,15 @@ static int do_create(struct globals *g, const char *id, struct create_opts *o,
 	size_t len;
 	int r;
 
-	r = ctr_init(&m->c, g->root, id, e);
+	/*
+	 * init is a clone of this process: an entrypoint "#!/proc/self/exe"
+	 * would run keel's binary inside the container, where a process of a
+	 * shared or parent pid namespace could open it by /proc/<pid>/exe and
+	 * write it once it exits (CVE-2019-5736).  A sealed copy cannot be.
+	 */
+	r = selfexec_sealed(g->argv, e);
+	if (r == 0)
+		r = ctr_init(&m->c, g->root, id, e);
 	if (r < 0)
 		return r;
 	if (!realpath(o->bundle ? o->bundle : ".", m->c.bundle))

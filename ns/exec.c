@@ -138,8 +138,8 @@ static int setup_child(const struct ns_exec_args *a, const struct targets *t, in
 			close(master);
 		}
 	}
-	if (r == 0 && chdir(p->cwd) < 0)
-		r = err_sys(e, errno, "cwd: chdir %s", p->cwd);
+	if (r == 0)
+		r = proc_enter_cwd(p->cwd, e);
 	if (r == 0)
 		r = proc_resolve_exec(p, exe, len, e);
 	if (r == 0)

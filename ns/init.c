@@ -85,23 +85,6 @@ static int wait_for_start(int fifo_fd, struct err *e)
 	}
 }
 
-/*
- * chdir to process.cwd and make sure it is inside the container: a cwd like
- * /proc/self/fd/N through a leaked host directory fd would put the process
- * outside its root (CVE-2024-21626).  getcwd() then fails or starts with
- * "(unreachable)", which is how the kernel shows a cwd outside the root.
- */
-static int enter_cwd(const char *cwd, struct err *e)
-{
-	char buf[4096];
-
-	if (chdir(cwd) < 0)
-		return err_sys(e, errno, "process.cwd: chdir %s", cwd);
-	if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
-		return err_set(e, EPERM, "process.cwd: %s is outside the container", cwd);
-	return 0;
-}
-
 /* The pty master goes to create, which hands it to --console-socket or run. */
 static int setup_console(const struct spec_process *p, int sync_fd, struct err *e)
 {
@@ -237,7 +220,7 @@ static int setup(const struct ns_init_args *a, int sync_fd, char *exe, size_t ex
 	r = setup_console(s->process, sync_fd, e);
 	if (r < 0)
 		return r;
-	r = enter_cwd(s->process->cwd, e);
+	r = proc_enter_cwd(s->process->cwd, e);
 	if (r < 0)
 		return r;
 	r = proc_resolve_exec(s->process, exe, exe_len, e);

