@@ -149,9 +149,13 @@ int json_prescan(const char *json, size_t len, struct err *e)
 	for (size_t i = 0; i < len && json[i]; i++) {
 		switch (json[i]) {
 		case '"':
-			for (i++; i < len && json[i] && json[i] != '"'; i++)
+			/* JSON allows no raw control character in a string (RFC
+			 * 8259); cJSON would keep one, and a NUL would cut it. */
+			for (i++; i < len && json[i] != '"'; i++)
 				if (json[i] == '\\')
 					i++;
+				else if ((unsigned char)json[i] < 0x20)
+					return err_set(e, EINVAL, "not valid JSON near byte %zu", i);
 			break;
 		case '[': case '{':
 			if (++depth > SPEC_MAX_DEPTH)
