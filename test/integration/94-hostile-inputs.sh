@@ -139,14 +139,16 @@ run_case() {
 		res="**${why[*]}**"
 	fi
 	if [ -n "${HOSTILE_MD:-}" ]; then
-		printf '| %s | %s | `%s` | `%s` | %s | %s |\n' "$n" "$(md "$name")" \
-			"$(md "${setup:-—}")" "$(md "$run")" "$(md "$line")" "$(md "$res")" >>"$HOSTILE_MD"
+		printf '| %s | %s | `%s` | `%s` | `%s` | %s |\n' "$n" "$(md "$name")" \
+			"$(md "${setup:-(none)}")" "$(md "$run")" "$(md "$line")" "$(md "$res")" >>"$HOSTILE_MD"
 	fi
 }
 
-# Text for a markdown table cell.
+# Text for a markdown table cell: one line, | escaped, $TMP and $TAG by
+# name (they change every run), cut at 300 characters.
 md() {
-	printf '%s' "$1" | tr '\n' ' ' | sed 's/|/\\|/g' | cut -c1-300
+	local t=${1//"$TMP"/\$TMP}
+	printf '%s' "${t//"$TAG"/\$TAG}" | tr '\n' ' ' | sed 's/|/\\|/g' | cut -c1-300
 }
 
 # --- the table ------------------------------------------------------------------
