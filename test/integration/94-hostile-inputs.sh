@@ -16,6 +16,7 @@ TAG="$T_NAME-$$"
 A=$TMP/alt
 mkdir -p "$A"
 # A case that hangs (a fifo for config.json, say) is a failure, not a stall.
+# shellcheck disable=SC2034 # read by lib.sh's k
 K_TIMEOUT=${HOSTILE_TIMEOUT:-15}
 
 make_bundle "$TMP/bundle" || { fail "mkbundle.sh builds the test bundle"; done_testing; }
@@ -139,6 +140,7 @@ run_case() {
 		res="**${why[*]}**"
 	fi
 	if [ -n "${HOSTILE_MD:-}" ]; then
+		# shellcheck disable=SC2016 # backquotes for markdown
 		printf '| %s | %s | `%s` | `%s` | `%s` | %s |\n' "$n" "$(md "$name")" \
 			"$(md "${setup:-(none)}")" "$(md "$run")" "$(md "$line")" "$(md "$res")" >>"$HOSTILE_MD"
 	fi
@@ -153,7 +155,7 @@ md() {
 
 # --- the table ------------------------------------------------------------------
 n=0
-name= setup= run= re=
+name='' setup='' run='' re=''
 flush() {
 	if [ -n "$name" ]; then
 		n=$((n + 1))
@@ -161,7 +163,7 @@ flush() {
 			run_case "$n" "$name" "$setup" "$run" "$re"
 		fi
 	fi
-	name= setup= run= re=
+	name='' setup='' run='' re=''
 }
 while IFS= read -r l || [ -n "$l" ]; do
 	case $l in
