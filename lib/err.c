@@ -15,6 +15,10 @@ static int vset(struct err *e, int code, int with_errno, const char *fmt, va_lis
 	n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	if (n < 0)
 		n = 0;
+	/* One line whatever the message quotes: an id, a path, a JSON string. */
+	for (char *p = e->msg; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = '?';
 	if (with_errno && (size_t)n < sizeof(e->msg))
 		snprintf(e->msg + n, sizeof(e->msg) - n, ": %s", strerror(code));
 	return -code;

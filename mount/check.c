@@ -30,6 +30,9 @@ static int check_option(const char *o, size_t i, size_t j, struct err *e)
 
 int mnt_check(const struct spec *s, struct err *e)
 {
+	/* Without one, the mounts and pivot_root would change the host's. */
+	if (!spec_ns_find(s, SPEC_NS_MOUNT))
+		return err_set(e, EINVAL, "linux.namespaces: no mount namespace");
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		const struct spec_mount *m = &s->mounts[i];
 

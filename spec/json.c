@@ -149,9 +149,20 @@ int json_prescan(const char *json, size_t len, struct err *e)
 	for (size_t i = 0; i < len && json[i]; i++) {
 		switch (json[i]) {
 		case '"':
-			for (i++; i < len && json[i] && json[i] != '"'; i++)
-				if (json[i] == '\\')
-					i++;
+			/*
+			 * JSON allows no raw control character in a string (RFC
+			 * 8259), but cJSON keeps one; a NUL, raw or \u0000, would
+			 * cut the string short without a word ("/bin/sh\u0000x"
+			 * running /bin/sh).
+			 */
+			for (i++; i < len && json[i] != '"'; i++) {
+				unsigned char ch = json[i];
+
+				if (ch == '\\')
+					ch = ++i + 5 <= len && !strncmp(json + i, "u0000", 5) ? 0 : ' ';
+				if (ch < 0x20)
+					return err_set(e, EINVAL, "not valid JSON near byte %zu", i);
+			}
 			break;
 		case '[': case '{':
 			if (++depth > SPEC_MAX_DEPTH)

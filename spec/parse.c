@@ -373,7 +373,8 @@ struct spec *spec_parse(const char *json, size_t len, struct err *e)
 
 int spec_read(const char *path, char **json, size_t *len, struct err *e)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* A fifo without a writer reads as empty instead of blocking create. */
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	_cleanup_free_ char *buf = NULL;
 	struct stat st;
 	ssize_t n;

@@ -63,6 +63,16 @@ static int test_zero_code_becomes_einval(void)
 	return TEST_PASS;
 }
 
+/* A message that quotes a newline (an id, a JSON string) stays one line. */
+static int test_err_one_line(void)
+{
+	struct err e = { 0 };
+
+	err_set(&e, EINVAL, "id \"%s\"", "a\nb\tc");
+	CHECK_STR(e.msg, "id \"a?b?c\"");
+	return TEST_PASS;
+}
+
 static int test_proc_start_time_self(void)
 {
 	unsigned long long a = 0, b = 0;
@@ -293,6 +303,7 @@ int main(void)
 	RUN_TEST(test_err_wrap_prepends);
 	RUN_TEST(test_err_truncates_safely);
 	RUN_TEST(test_zero_code_becomes_einval);
+	RUN_TEST(test_err_one_line);
 	RUN_TEST(test_proc_start_time_self);
 	RUN_TEST(test_write_file_atomic_roundtrip);
 	RUN_TEST(test_strtod);
