@@ -364,8 +364,8 @@ static int do_create(struct globals *g, const char *id, struct create_opts *o,
 		return err_sys(e, errno, "bundle %s", o->bundle ? o->bundle : ".");
 	cfg = xasprintf("%s/config.json", m->c.bundle);
 	r = spec_read(cfg, &json, &len, e);
-	if (r < 0)
-		return r;
+	if (r < 0)	/* open and read errors name the path already */
+		return r == -EFBIG ? err_wrap(e, "config.json") : r;
 	s = m->spec = spec_parse(json, len, e);
 	if (!s)
 		return err_wrap(e, "config.json");

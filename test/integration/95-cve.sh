@@ -4,7 +4,7 @@
 # CVE regression tests: each block reproduces a published runtime attack
 # against keel and checks that it fails.  A comment before each block says
 # what the attack does and which defence stops it.  Attacks already covered
-# elsewhere are not repeated here (docs/cve-tests.md has the whole table):
+# elsewhere are not repeated here (docs/robustness.md has the whole table):
 # 45-exec.sh (keel exec runs from a sealed memfd), 15-runtime-flags.sh (a
 # leaked host dir as process.cwd for create), 80-mount-safety.sh (static
 # symlinks at mount targets, /dev/null swapped, CVE-2025-31133) and
