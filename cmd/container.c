@@ -200,12 +200,33 @@ static bool is_paused(const struct container *c)
 	       cg_open(&cg, c->cgroup, c->id, &e) == 0 && cg_frozen(&cg);
 }
 
+/*
+ * No state.json yet: is the lock there and free, i.e. did the create that
+ * holds it until it exits die midway?  Our own lock says the same, and must
+ * not be probed: closing any fd of the file would drop it.
+ */
+static bool create_died(const struct container *c)
+{
+	struct flock fl = { .l_type = F_WRLCK };	/* the whole file */
+	char path[PATH_MAX + 16];
+	bool died;
+	int fd;
+
+	if (c->lock_fd >= 0)
+		return true;
+	ctr_path(c, "lock", path, sizeof(path));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	died = fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type == F_UNLCK;
+	close(fd);
+	return died;
+}
+
 enum ctr_status ctr_status(const struct container *c)
 {
 	char fifo[PATH_MAX + 16];
 
 	if (!c->has_state)
-		return CTR_CREATING;
+		return create_died(c) ? CTR_STOPPED : CTR_CREATING;
 	if (!ctr_alive(c))
 		return CTR_STOPPED;
 	ctr_path(c, "exec.fifo", fifo, sizeof(fifo));
@@ -224,34 +245,41 @@ const char *ctr_status_name(enum ctr_status s)
 	return names[s];
 }
 
+/* One fd only: a create undone for want of fds must still get its dir removed. */
 int ctr_remove_dir(const struct container *c, struct err *e)
 {
-	_cleanup_close_ int dfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	DIR *d;
+	int dfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW), r = 0;
+	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
 	struct dirent *de;
 
-	if (dfd < 0)
-		return errno == ENOENT ? 0 : err_sys(e, errno, "open %s", c->dir);
-	d = fdopendir(dup(dfd));
-	if (!d)
-		return err_sys(e, errno, "opendir %s", c->dir);
+	if (!d) {
+		r = errno;
+		if (dfd >= 0)
+			close(dfd);
+		return r == ENOENT ? 0 : err_sys(e, r, "open %s", c->dir);
+	}
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-		    !strcmp(de->d_name, "lock"))
+		    !strcmp(de->d_name, "lock") || !strcmp(de->d_name, "state.json"))
 			continue;
 		if (unlinkat(dfd, de->d_name, 0) < 0 && errno != ENOENT) {
-			int saved = errno;
-
-			closedir(d);
-			return err_sys(e, saved, "remove %s/%s", c->dir, de->d_name);
+			r = err_sys(e, errno, "remove %s/%s", c->dir, de->d_name);
+			break;
 		}
 	}
+	/*
+	 * state.json after config.json: "state" takes a dir with the lock and
+	 * neither for one on its way out.  The lock goes last: a waiter then
+	 * finds it unlinked and gives up.
+	 */
+	if (r == 0) {
+		unlinkat(dfd, "state.json", 0);
+		unlinkat(dfd, "lock", 0);
+	}
 	closedir(d);
-	/* the lock goes last: a waiter then finds it unlinked and gives up */
-	unlinkat(dfd, "lock", 0);
-	if (rmdir(c->dir) < 0 && errno != ENOENT)
-		return err_sys(e, errno, "remove %s", c->dir);
-	return 0;
+	if (r == 0 && rmdir(c->dir) < 0 && errno != ENOENT)
+		r = err_sys(e, errno, "remove %s", c->dir);
+	return r;
 }
 
 /* The pid namespace inode of pid, as "pid:[4026531836]"; "" if unreadable. */

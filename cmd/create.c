@@ -228,8 +228,11 @@ static void undo(struct made *m)
 	}
 	if (m->have_cg)
 		cg_destroy(&m->cg, &ignored);
-	if (m->have_dir)
+	/* the lock's fd goes first: with the fd table full, the removal needs it */
+	if (m->have_dir) {
+		close(m->c.lock_fd);
 		ctr_remove_dir(&m->c, &ignored);
+	}
 }
 
 static int make_state_dir(struct made *m, const char *root, const char *config_json,
@@ -537,7 +540,6 @@ int cmd_run(struct globals *g, int argc, char **argv)
 		spec_free(m.spec);
 		return cmd_fail(&e);
 	}
-	unlink(fifo);
 	cmd_hooks_after(&m.c, m.spec, SPEC_HOOK_POSTSTART, CTR_RUNNING);
 	status = o.detach ? 0 : attach(&m, &o);
 	spec_free(m.spec);

@@ -40,10 +40,16 @@ static int kill_rest(struct cg *cg, struct err *e)
 	return 0;
 }
 
-static int destroy(struct container *c, struct err *e)
+static int destroy(struct container *c, const struct spec *s, struct err *e)
 {
 	struct cg cg;
-	bool have_cg = c->cgroup[0] && cg_open(&cg, c->cgroup, c->id, e) == 0;
+	/*
+	 * A create killed before it saved state.json made its cgroup from
+	 * config.json, and init may be waiting in it for a start that never
+	 * comes: both are found from config.json too.
+	 */
+	bool have_cg = c->has_state ? c->cgroup[0] && cg_open(&cg, c->cgroup, c->id, e) == 0
+				    : s && cg_open(&cg, s->linux.cgroups_path, c->id, e) == 0;
 
 	err_clear(e);
 	/* frozen tasks do not die until thawed */
@@ -104,7 +110,7 @@ int cmd_delete(struct globals *g, int argc, char **argv)
 	/* the state dir's config.json is gone after destroy: read it first */
 	s = spec_load(c.dir, &e);
 	err_clear(&e);
-	if (destroy(&c, &e) < 0) {
+	if (destroy(&c, s, &e) < 0) {
 		spec_free(s);
 		return cmd_fail(&e);
 	}

@@ -36,8 +36,6 @@ int cmd_start(struct globals *g, int argc, char **argv)
 	ctr_path(&c, "exec.fifo", fifo, sizeof(fifo));
 	if (ns_start(fifo, &e) < 0)
 		return cmd_fail(&e);
-	/* from here on "state" says running */
-	unlink(fifo);
 	s = spec_load(c.dir, &e);
 	cmd_hooks_after(&c, s, SPEC_HOOK_POSTSTART, CTR_RUNNING);
 	spec_free(s);

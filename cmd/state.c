@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "cmd/container.h"
@@ -42,6 +43,7 @@ char *ctr_state_json(const struct container *c, enum ctr_status st, const struct
 int cmd_state(struct globals *g, int argc, char **argv)
 {
 	_cleanup_free_ char *json = NULL;
+	char lock[PATH_MAX + 16];
 	struct container c;
 	struct err e = { 0 };
 	struct spec *s;
@@ -54,6 +56,16 @@ int cmd_state(struct globals *g, int argc, char **argv)
 		return cmd_fail(&e);
 	/* the state dir keeps the config.json of create: its annotations */
 	s = spec_load(c.dir, &e);
+	/*
+	 * The lock without state.json or config.json: delete is removing the
+	 * dir (they go first), or create has not written anything yet.  A
+	 * dir without even the lock stays "creating".
+	 */
+	ctr_path(&c, "lock", lock, sizeof(lock));
+	if (!s && !c.has_state && access(lock, F_OK) == 0) {
+		err_set(&e, ENOENT, "container \"%s\" does not exist", c.id);
+		return cmd_fail(&e);
+	}
 	json = ctr_state_json(&c, ctr_status(&c), s, true);
 	spec_free(s);
 	fputs(json, stdout);

@@ -70,7 +70,7 @@ struct ns_exec_args {
  */
 int ns_exec(const struct ns_exec_args *a, struct ns_init_result *res, struct err *e);
 
-/* Release a created container: write to its exec fifo.  -ESRCH if init is gone. */
+/* Release a created container: unlink its exec fifo, write to it.  -ESRCH if init is gone. */
 int ns_start(const char *fifo, struct err *e);
 
 /* Refuse a config whose namespaces this build cannot provide. */

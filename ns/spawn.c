@@ -347,6 +347,12 @@ int ns_start(const char *fifo, struct err *e)
 	if (fd < 0)
 		return errno == ENXIO ? err_set(e, ESRCH, "container init is not running")
 				      : err_sys(e, errno, "open %s", fifo);
+	/*
+	 * From here on "state" says running.  Unlinked before the write: if
+	 * keel dies in between, init reads EOF and exits (stopped), where the
+	 * other order could leave it running while the fifo says "created".
+	 */
+	unlink(fifo);
 	if (write(fd, "0", 1) != 1)
 		return err_sys(e, errno, "write %s", fifo);
 	return 0;

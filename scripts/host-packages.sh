@@ -9,6 +9,9 @@ pkgs="$pkgs podman conmon containerd"
 # clang and its runtimes (libFuzzer, ASan, UBSan): make fuzz, and the
 # sanitizer builds of the unit tests in make check.
 pkgs="$pkgs clang libclang-rt-14-dev"
+# 93-crash-recovery kills keel at each of its system calls (and make bench
+# profiles them).
+pkgs="$pkgs strace"
 for arch in "$@"; do
 	case $arch in
 	# the kernel UAPI headers deps.sh copies into each sysroot come with the
@@ -20,7 +23,7 @@ for arch in "$@"; do
 	# 06-buildroot runs its aarch64 keel under user-mode QEMU
 	qemu-user) pkgs="$pkgs qemu-user-static" ;;
 	# make bench: the runtimes keel is measured against, and the tools
-	bench) pkgs="$pkgs crun runc hyperfine gnuplot-nox time strace" ;;
+	bench) pkgs="$pkgs crun runc hyperfine gnuplot-nox time" ;;
 	# make board-check: QEMU, the initramfs, depmod for Debian's kernel
 	# modules, and what the riscv64 kernel, busybox and bash builds need.
 	board) pkgs="$pkgs qemu-system-arm qemu-system-misc cpio kmod gzip patch flex bison bc" ;;
