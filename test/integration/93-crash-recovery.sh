@@ -24,6 +24,12 @@ MARK=$TMP/mark
 bundle_args "$B" '"/probe","sleep","1000"'
 bundle_set "$B" env "[\"PATH=/bin\",\"KEEL_T_MARK=$MARK\"]"
 KEEL_EXE=$(realpath "$KEEL")
+# init is a clone of keel, which create re-executed from a sealed memfd
+# (CVE-2019-5736): its exe is that memfd, or the binary for a keel built
+# without the re-exec.
+is_keel_exe() {
+	[ "$1" = "$KEEL_EXE" ] || [ "$1" = "/memfd:keel (deleted)" ]
+}
 CG_ROOTS=$(ls -d /sys/fs/cgroup/ /sys/fs/cgroup/*/ 2>/dev/null)
 
 # Every keel and container process carries the mark (keel's environment,
@@ -60,7 +66,7 @@ truth() {
 			case $st in
 			created)
 				why="created, pid $pid exe $(readlink "/proc/$pid/exe")"
-				[ "$(readlink "/proc/$pid/exe")" = "$KEEL_EXE" ] &&
+				is_keel_exe "$(readlink "/proc/$pid/exe")" &&
 					[ -p "$ROOT/$id/exec.fifo" ] && return 0 ;;
 			running)
 				why="running, pid $pid exe $(readlink "/proc/$pid/exe")"
