@@ -14,7 +14,9 @@ for arch in "$@"; do
 	x86_64) ;;
 	aarch64) pkgs="$pkgs gcc-aarch64-linux-gnu" ;;
 	armv7) pkgs="$pkgs gcc-arm-linux-gnueabihf" ;;
-	riscv64) pkgs="$pkgs gcc-riscv64-linux-gnu" ;;
+	# riscv64 with glibc's headers and static libraries: the board's busybox
+	# and bash are built from source (recommended only, hence named here)
+	riscv64) pkgs="$pkgs gcc-riscv64-linux-gnu libc6-dev-riscv64-cross" ;;
 	# make bench: the runtimes keel is measured against, and the tools
 	bench) pkgs="$pkgs crun runc hyperfine gnuplot-nox time strace" ;;
 	# make board-check: QEMU, the initramfs, depmod for Debian's kernel
