@@ -12,8 +12,10 @@ pkgs="$pkgs clang libclang-rt-14-dev"
 for arch in "$@"; do
 	case $arch in
 	x86_64) ;;
-	aarch64) pkgs="$pkgs gcc-aarch64-linux-gnu" ;;
-	armv7) pkgs="$pkgs gcc-arm-linux-gnueabihf" ;;
+	# The cross compilers only recommend the kernel's uapi headers, which
+	# scripts/deps.sh installs into the musl sysroots: named here.
+	aarch64) pkgs="$pkgs gcc-aarch64-linux-gnu linux-libc-dev-arm64-cross" ;;
+	armv7) pkgs="$pkgs gcc-arm-linux-gnueabihf linux-libc-dev-armhf-cross" ;;
 	# riscv64 with glibc's headers and static libraries: the board's busybox
 	# and bash are built from source (recommended only, hence named here)
 	riscv64) pkgs="$pkgs gcc-riscv64-linux-gnu libc6-dev-riscv64-cross" ;;
