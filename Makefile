@@ -320,7 +320,17 @@ BOARD ?= all
 board-check:
 	$(Q)KEEL_OUT=$(KEEL_OUT) $(srctree)/scripts/board-check.sh $(BOARD) $(TESTS)
 
-.PHONY: board-check
+# keel against the kernel's floor inside the guest (cgroup v2): N sequential
+# runs, ROUNDS times; figures in $(KEEL_OUT)/bench/board-<arch>.txt, which
+# "make bench" adds to docs/bench.md.
+#   make board-bench [BOARD=qemu-aarch64] [BENCH_N=20] [BENCH_ROUNDS=10]
+BENCH_N ?= 20
+BENCH_ROUNDS ?= 10
+board-bench:
+	$(Q)KEEL_OUT=$(KEEL_OUT) $(srctree)/scripts/board-bench.sh \
+		$(if $(filter all,$(BOARD)),qemu-aarch64,$(BOARD)) $(BENCH_N) $(BENCH_ROUNDS)
+
+.PHONY: board-check board-bench
 
 demo: $(objtree)/keel
 	$(Q)KEEL=$(objtree)/keel $(srctree)/scripts/demo.sh
@@ -539,6 +549,7 @@ help:
 	@echo 'Build:         all deps size tests install clean distclean'
 	@echo 'Test:          check [TESTS="pattern..."] demo'
 	@echo '               board-check [BOARD=qemu-aarch64|qemu-armv7|qemu-riscv64|all] [TESTS=...]'
+	@echo '               board-bench [BOARD=qemu-aarch64] [BENCH_N=20] [BENCH_ROUNDS=10]'
 	@echo 'Host (clang):  fuzz [FUZZ_TIME=s FUZZ_JOBS=n] san-tests [SANITIZE=...]; bench bench-parse'
 	@echo '               check SANITIZE=address,undefined (integration tests on san-keel)'
 

@@ -4,7 +4,9 @@
 
     report.py RESULTS-DIR SIZES-MD DOCS-DIR
 
-SIZES-MD is bench/size.sh --arches's table (may be empty)."""
+SIZES-MD is bench/size.sh --arches's table (may be empty).  When
+RESULTS-DIR has board-<arch>.txt ("make board-bench", run before "make
+bench"), the QEMU guest's keel/floor figures get a section of their own."""
 import json
 import os
 import statistics
@@ -131,11 +133,48 @@ def main():
            'What remains is kernel work every runtime does: the namespaces in `clone` '
            '(mostly the network namespace), the mounts, and the cgroup in each v1 '
            'hierarchy.', '']
+    md += board_section(res)
     md.append('![keel, crun, runc and the floor](bench.svg)')
     md.append('')
     with open(os.path.join(docs, 'bench.md'), 'w') as f:
         f.write('\n'.join(md))
     plot(data, env, docs)
+
+
+def board_section(res):
+    """The QEMU guest's figures (make board-bench, scripts/board-bench.sh),
+    when RESULTS-DIR has them: board-<arch>.txt, lines "board NAME",
+    "kernel RELEASE", "containers N", "keel MS..." and "floor MS..." (one
+    figure per round: wall time of N sequential runs)."""
+    md = []
+    for arch in ('aarch64', 'riscv64', 'armv7'):
+        path = os.path.join(res, 'board-%s.txt' % arch)
+        if not os.path.exists(path):
+            continue
+        f = {}
+        for line in open(path):
+            w = line.split()
+            if len(w) >= 2:
+                f[w[0]] = w[1:]
+        try:
+            n = int(f['containers'][0])
+            keel = [float(x) for x in f['keel']]
+            floor = [float(x) for x in f['floor']]
+        except (KeyError, ValueError, IndexError):
+            continue
+        km, fm = statistics.median(keel), statistics.median(floor)
+        md += ['## Inside a QEMU guest: %s' % ' '.join(f.get('board', [arch])), '',
+               'Sequential `run` of %d containers, keel against the floor, in the '
+               'board\'s guest (TCG emulation on this machine, cgroup v2, kernel %s; '
+               '`make board-bench`, bench/board.sh; %d rounds, median and min…max). '
+               'Emulation makes everything slower: read the ratio.' % (
+                   n, ' '.join(f.get('kernel', ['?'])), len(keel)), '',
+               '| | ms for %d runs | ms per run | keel/floor |' % n, '|---|---|---|---|',
+               '| keel | %.0f (%.0f…%.0f) | %.1f | %.2f |' % (
+                   km, min(keel), max(keel), km / n, km / fm if fm else 0),
+               '| floor | %.0f (%.0f…%.0f) | %.1f | |' % (fm, min(floor), max(floor), fm / n),
+               '']
+    return md
 
 
 def version(rt):

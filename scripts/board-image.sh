@@ -15,7 +15,8 @@
 #                       busybox, bash, board/init as /init, the modules the
 #                       kernel needs for containers, keel, its .config, the
 #                       probe, listener and unit test binaries, and test/ and
-#                       scripts/mkbundle.sh below /opt/keel
+#                       scripts/mkbundle.sh and bench/board.sh below
+#                       /opt/keel
 set -euo pipefail
 
 board=$1 out=$2
@@ -101,6 +102,8 @@ cp "$b"/build/test/unit/*_test "$k/build/test/unit/"
 cp -a "$top/test" "$k/"
 rm -rf "$k/test/fuzz" "$k/test/unit" "$k"/test/*.c
 cp "$top/scripts/mkbundle.sh" "$top/scripts/conf2h.awk" "$k/scripts/"
+mkdir -p "$k/bench"
+cp "$top/bench/board.sh" "$k/bench/"
 
 say CPIO "$out/initramfs.cpio.gz"
 (cd "$r" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |

@@ -6,10 +6,11 @@
 #   scripts/board-run.sh BOARD DIR CGROUP [TESTS...]
 #
 # DIR is what scripts/board-image.sh wrote (kernel, initramfs.cpio.gz).
-# CGROUP is v2 or v1.  The QEMU command line is the one in
+# CGROUP is v2 or v1; BOARD_ARGS adds to the kernel command line
+# (board/init's keel_bench=N, for instance).  The QEMU command line is the one in
 # board/BOARD/README.md (the line starting with "qemu-system-"), so the
 # readme and this script cannot disagree.  The serial console is shown as it
-# comes and saved in DIR/console-CGROUP.log.  The guest's last line of the
+# comes and saved in DIR/console-CGROUP.log (or BOARD_LOG).  The guest's last line of the
 # form "board: N passed, N failed, N skipped" is printed again as the result.
 # Exit status: 0 if the line is there and nothing failed; 1 otherwise, also
 # when the guest did not power off within BOARD_TIMEOUT seconds (default
@@ -30,13 +31,13 @@ qemu=$(echo "$line" | awk '{ print $1 }')
 command -v "$qemu" >/dev/null || die "$qemu not found (scripts/host-packages.sh installs it)"
 KERNEL=$dir/kernel INITRD=$dir/initramfs.cpio.gz
 [ -f "$KERNEL" ] && [ -f "$INITRD" ] || die "no kernel or initramfs in $dir (scripts/board-image.sh)"
-KEEL_ARGS="keel_cgroup=$cg"
+KEEL_ARGS="keel_cgroup=$cg${BOARD_ARGS:+ $BOARD_ARGS}"
 if [ $# -gt 0 ]; then
 	KEEL_ARGS="$KEEL_ARGS keel_tests=$(IFS=,; echo "$*")"
 fi
 export KERNEL INITRD KEEL_ARGS
 
-log=$dir/console-$cg.log
+log=${BOARD_LOG:-$dir/console-$cg.log}
 echo "board-run.sh: $board, cgroup $cg${*:+, tests: $*}; timeout ${timeout_s}s; log $log"
 echo "  ${line//\$KEEL_ARGS/$KEEL_ARGS}"
 start=$(date +%s)

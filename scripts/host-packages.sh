@@ -19,7 +19,9 @@ for arch in "$@"; do
 	x86_64) ;;
 	aarch64) pkgs="$pkgs gcc-aarch64-linux-gnu linux-libc-dev-arm64-cross" ;;
 	armv7) pkgs="$pkgs gcc-arm-linux-gnueabihf linux-libc-dev-armhf-cross" ;;
-	riscv64) pkgs="$pkgs gcc-riscv64-linux-gnu linux-libc-dev-riscv64-cross" ;;
+	# riscv64 with glibc's headers and static libraries too: the board's
+	# busybox and bash are built from source (recommended only, hence named)
+	riscv64) pkgs="$pkgs gcc-riscv64-linux-gnu linux-libc-dev-riscv64-cross libc6-dev-riscv64-cross" ;;
 	# 06-buildroot runs its aarch64 keel under user-mode QEMU
 	qemu-user) pkgs="$pkgs qemu-user-static" ;;
 	# make bench: the runtimes keel is measured against, and the tools

@@ -109,12 +109,29 @@ for d in /sys/block/*; do
 	DEV=$(cat "$d/dev" 2>/dev/null) && break
 done
 
+# The v1 block I/O weight file of a non-root cgroup (CFQ's blkio.weight,
+# gone since 5.0, or BFQ's blkio.bfq.weight, which the root does not show;
+# hence an empty cgroup of ours to look in), "" when the kernel has neither:
+# keel would then rightly fail to write blockIO.weight.
+WFILE=
+if [ $HOST != v2 ] && has_ctl blkio; then
+	mkdir -p "$(v1_mnt blkio)$PARENT"
+	for w in blkio.weight blkio.bfq.weight; do
+		[ -e "$(v1_mnt blkio)$PARENT/$w" ] && { WFILE=$w; break; }
+	done
+fi
+
 # --- memory, cpu, cpuset, pids, blkio in one container ---------------------------
 THR=
 [ -n "$DEV" ] && THR=", \"throttleReadBpsDevice\": [{\"major\": ${DEV%:*}, \"minor\": ${DEV#*:}, \"rate\": 1048576}]"
+WEIGHT="\"weight\": 300"
+if [ $HOST != v2 ] && [ -z "$WFILE" ]; then
+	WEIGHT=
+	THR=${THR#, }
+fi
 start all "{\"memory\": {\"limit\": 67108864, \"reservation\": 33554432, \"swap\": 134217728},
 	\"cpu\": {\"shares\": 512, \"quota\": 50000, \"period\": 100000, \"burst\": 10000, \"cpus\": \"$LAST\", \"mems\": \"0\"},
-	\"pids\": {\"limit\": 30}, \"blockIO\": {\"weight\": 300 $THR}}" \
+	\"pids\": {\"limit\": 30}, \"blockIO\": {$WEIGHT $THR}}" \
 	'"/bin/sh","-c","grep Cpus_allowed_list /proc/self/status; exec /probe sleep 1000"'
 rc=$?
 expect_rc "all: run -d exits 0" $rc 0
@@ -148,9 +165,11 @@ else
 	expect_eq "all: cpu.cfs_quota_us" "$(cgf cpu cpu.cfs_quota_us)" 50000
 	expect_eq "all: cpu.cfs_period_us" "$(cgf cpu cpu.cfs_period_us)" 100000
 	expect_eq "all: cpu.cfs_burst_us" "$(cgf cpu cpu.cfs_burst_us)" 10000
-	w=blkio.bfq.weight
-	[ -e "$(v1_mnt blkio)$P/blkio.weight" ] && w=blkio.weight
-	expect_match "all: $w" "$(cgf blkio $w)" "^(default )?300\$"
+	if [ -n "$WFILE" ]; then
+		expect_match "all: $WFILE" "$(cgf blkio $WFILE)" "^(default )?300\$"
+	else
+		skip "all: blkio weight 300" "the kernel has neither blkio.weight (CFQ) nor blkio.bfq.weight (BFQ)"
+	fi
 	[ -n "$DEV" ] && expect_eq "all: blkio.throttle.read_bps_device" \
 		"$(cgf blkio blkio.throttle.read_bps_device)" "$DEV 1048576"
 fi
@@ -176,13 +195,16 @@ k delete -f "$ID" >/dev/null 2>&1
 
 # --- the memory limit holds: 64 MiB into a 32 MiB cgroup without swap -------------
 ALLOC='"/bin/sh","-c","x=$(head -c 67108864 /dev/zero | tr \"\\\\0\" a); echo kept ${#x}"'
+# Filling 64 MiB through a pipe takes a second here and half a minute or
+# more under emulation (the QEMU boards): wait for the container to stop,
+# killed or done, up to two minutes, and only then look.
 start oom '{"memory": {"limit": 33554432, "swap": 33554432}}' "$ALLOC"
-for _ in $(seq 50); do [ "$(status_of "$ID")" = stopped ] && break; sleep 0.2; done
+wait_status "$ID" stopped 120
 expect_eq "memory limit: the allocating container is stopped" "$(status_of "$ID")" stopped
 expect_nomatch "memory limit: it never held 64 MiB" "$(cat "$TMP/oom.out")" '^kept'
 k delete -f "$ID" >/dev/null 2>&1
 start nooom '{"memory": {"limit": 268435456}}' "$ALLOC"
-wait_grep "$TMP/nooom.out" '^kept' 20
+wait_status "$ID" stopped 120
 expect_eq "memory limit: 64 MiB fit under 256 MiB" "$(cat "$TMP/nooom.out")" "kept 67108864"
 k delete -f "$ID" >/dev/null 2>&1
 
