@@ -357,7 +357,9 @@ procs_marked() {
 	for f in $(grep -lszxF "KEEL_T_MARK=$1" /proc/[0-9]*/environ); do
 		p=${f#/proc/}
 		p=${p%/environ}
-		[ "$p" = $$ ] || echo "$p"
+		# the grep itself matches when the caller carries the mark: the
+		# glob was expanded in the child that became grep; it is gone now
+		[ "$p" = $$ ] || [ ! -e "/proc/$p" ] || echo "$p"
 	done
 }
 

@@ -272,10 +272,22 @@ done
 expect_eq "no cgroup dir left in any hierarchy" "${cgleft# }" ""
 expect_eq "no mount refers to the test's files" \
 	"$(grep -F "$TMP" /proc/self/mountinfo)" ""
-procs=$(procs_marked "$MARK" | while read -r p; do
-	# this script's own subshells carry the mark as well
-	[ "$(readlink "/proc/$p/exe")" = "$(readlink /proc/$$/exe)" ] || echo "$p"
-done)
+leftover() {
+	procs_marked "$MARK" | while read -r p; do
+		# this script's own subshells carry the mark as well
+		[ "$(readlink "/proc/$p/exe")" = "$(readlink /proc/$$/exe)" ] || echo "$p"
+	done
+}
+# A process SIGKILLed by the last delete may still be on its way out
+# (its exit runs the namespace teardown): give it 10 s.
+for _ in $(seq 50); do
+	procs=$(leftover)
+	[ -z "$procs" ] && break
+	sleep 0.2
+done
+for p in $procs; do
+	diag "left: pid $p exe $(readlink "/proc/$p/exe") state $(awk '/^State/ {print $2}' "/proc/$p/status" 2>/dev/null) cmdline $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
+done
 expect_eq "no container or keel process left" "$procs" ""
 for p in $procs; do kill -KILL "$p" 2>/dev/null; done
 
