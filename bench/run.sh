@@ -8,7 +8,7 @@
 #   bench/run.sh KEEL OUTDIR        (RUNS=5 SEQ=100 PAR=8 EXECS=50)
 #
 # Writes OUTDIR/*.json (hyperfine exports), OUTDIR/rss.txt, OUTDIR/floor.txt,
-# OUTDIR/strace.txt, then bench/report.py turns them into docs/bench.md and
+# OUTDIR/load.txt, OUTDIR/strace.txt, then bench/report.py turns them into docs/bench.md and
 # docs/bench.svg.
 #
 # crun 1.8.1 refuses a hybrid cgroup layout, so everything (keel included)
@@ -97,6 +97,8 @@ hf() {	# hf NAME RUNS COMMAND-PER-RUNTIME-TEMPLATE (RT is replaced)
 	echo "bench: $name done"
 }
 
+# the 1-minute load average before and after (bench/report.py prints them)
+cut -d' ' -f1 /proc/loadavg >"$OUT/load.txt"
 # sequential run of $SEQ containers
 hf seq-run "$RUNS" "for i in \$(seq $SEQ); do RT run --bundle $B s\$i >/dev/null; done" \
 	"for i in \$(seq $SEQ); do $floor; done"
@@ -122,6 +124,18 @@ hf parallel "$RUNS" "seq $PAR | xargs -P $PAR -I{} bash -c 'RT run --bundle $B p
 	"seq $PAR | xargs -P $PAR -I{} $floor"
 
 # --- peak RSS of the runtime process (KiB, GNU time's %M) ----------------------------
+# %M is the largest RSS of the process and of every child it waited for, so
+# for "run" it includes the container's own process.  The bundle's /bin/true
+# is busybox (about 1 MiB resident once started); here it is a 13 KiB static
+# musl "return 0", so the figure is the runtime's, for all three alike.
+R=$W/rss-bundle
+mkdir -p "$R"
+cp -a "$B/rootfs" "$R/rootfs"
+rm -f "$R/rootfs/bin/true"
+printf 'int main(void)\n{\n\treturn 0;\n}\n' >"$W/true.c"
+musl-gcc -static -Os -s -o "$R/rootfs/bin/true" "$W/true.c" ||
+	{ echo "bench: musl-gcc cannot build the tiny /bin/true" >&2; exit 1; }
+cp "$B/config.json" "$R/config.json"	# root.path is "rootfs", relative
 : >"$OUT/rss.txt"
 for rt in keel crun runc; do
 	# the runtime binary itself, not a shell around it; -o: the created
@@ -130,12 +144,14 @@ for rt in keel crun runc; do
 	keel) cmd=("$KEEL" --root "$W/root-keel") ;;
 	*) cmd=("$rt" --root "$W/root-$rt") ;;
 	esac
-	/usr/bin/time -o "$W/rss" -f %M "${cmd[@]}" create --bundle "$B" r1 >/dev/null 2>&1
+	/usr/bin/time -o "$W/rss" -f %M "${cmd[@]}" create --bundle "$R" r1 >/dev/null 2>&1
 	c=$(tail -1 "$W/rss")
 	rtcmd $rt delete --force r1 >/dev/null 2>&1
-	/usr/bin/time -o "$W/rss" -f %M "${cmd[@]}" run --bundle "$B" r2 >/dev/null 2>&1
+	/usr/bin/time -o "$W/rss" -f %M "${cmd[@]}" run --bundle "$R" r2 >/dev/null 2>&1
 	r=$(tail -1 "$W/rss")
-	echo "$rt create=$c run=$r" >>"$OUT/rss.txt"
+	/usr/bin/time -o "$W/rss" -f %M "${cmd[@]}" run --bundle "$B" r3 >/dev/null 2>&1
+	rb=$(tail -1 "$W/rss")
+	echo "$rt create=$c run=$r run-busybox=$rb" >>"$OUT/rss.txt"
 done
 echo "bench: rss done"
 
@@ -171,6 +187,7 @@ done
 echo "bench: memory floor done"
 
 # --- where keel's time goes: syscalls of one lifecycle ----------------------------------
-strace -f -c -o "$OUT/strace.txt" "$KEEL" --root "$W/root-keel" run --bundle "$B" st >/dev/null
+strace -f -c -w -o "$OUT/strace.txt" "$KEEL" --root "$W/root-keel" run --bundle "$B" st >/dev/null
 strace -f -r -o "$OUT/strace-r.txt" "$KEEL" --root "$W/root-keel" run --bundle "$B" st2 >/dev/null
+cut -d' ' -f1 /proc/loadavg >>"$OUT/load.txt"
 echo "bench: profile done"
