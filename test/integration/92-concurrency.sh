@@ -13,8 +13,7 @@
 need_root
 
 N=${KEEL_T_LIFECYCLES:-50}
-PY=/usr/bin/python3
-[ -x "$PY" ] || { skip "concurrency" "needs $PY to check JSON"; done_testing; }
+PY=${KEEL_T_PYTHON:-/usr/bin/python3}	# KEEL_T_PYTHON=/none: the shell reader
 # shellcheck disable=SC2034 # read by k in lib.sh
 K_TIMEOUT=60
 
@@ -39,6 +38,30 @@ rec() {
 }
 
 # --- a reader that parses every state.json while the test runs ---------------
+# Without python3 (the board guests) a shell reader checks the shape of
+# every read instead: "{" first, "}" last, as many of one as of the other,
+# which a half-written file fails.
+watch_sh() {
+	local reads=0 bad=0 f t o c
+	while [ ! -e "$2" ]; do
+		for f in "$1"/*/state.json; do
+			t=$(cat "$f" 2>/dev/null) || continue
+			[ -n "$t" ] || { bad=$((bad + 1)); echo "empty $f"; continue; }
+			reads=$((reads + 1))
+			o=${t//[^\{]/} c=${t//[^\}]/}
+			if [ "${t:0:1}" != "{" ] || [ "${t: -1}" != "}" ] || [ ${#o} != ${#c} ]; then
+				bad=$((bad + 1))
+				echo "corrupt $f: ${t:0:120}"
+			fi
+		done
+		sleep 0.01
+	done
+	echo "reads $reads bad $bad"
+}
+if ! [ -x "$PY" ]; then
+	diag "no $PY: state.json is checked by its shape, not parsed"
+	watch_sh "$ROOT" "$TMP/watch.stop" >"$TMP/watch.out" 2>&1 &
+else
 "$PY" - "$ROOT" "$TMP/watch.stop" >"$TMP/watch.out" 2>&1 <<'EOF' &
 import glob, json, os, sys, time
 root, stop = sys.argv[1:3]
@@ -59,6 +82,7 @@ while not os.path.exists(stop):
     time.sleep(0.005)
 print("reads %d bad %d" % (reads, bad))
 EOF
+fi
 watcher=$!
 track_pid $watcher
 
@@ -140,6 +164,10 @@ touch "$TMP/watch.stop"
 wait $watcher
 
 # --- every answer, checked -----------------------------------------------------
+if ! [ -x "$PY" ]; then
+	skip "every command answered, as expected" "the answer checker needs $PY"
+	skip "no command hung" "the answer checker needs $PY"
+else
 "$PY" - "$TMP" >"$TMP/check.out" 2>&1 <<'EOF'
 import glob, json, os, re, sys
 tmp = sys.argv[1]
@@ -150,7 +178,7 @@ allowed = {
     "state": gone,
     "kill": gone + r'|container not running',
     "delete": gone + r'|cannot delete container \S+ that is not stopped: (running|created)'
-              r'|cannot delete container \S+ that is still being created',
+              r'|cannot delete container \S+ that is still being created( \(use --force\))?',
     "start": gone + r'|cannot start a container that has stopped'
              r'|cannot start an already running container'
              r'|cannot start a container that is still being created'
@@ -244,6 +272,7 @@ fi
 diag "$(grep '^seen ' "$TMP/check.out")"
 hung=$(echo "$summary" | awk '{print $6}')
 expect_eq "no command hung" "$hung" 0
+fi
 
 wsum=$(tail -n 1 "$TMP/watch.out")
 if printf '%s' "$wsum" | grep -Eq '^reads [1-9][0-9]* bad 0$'; then
