@@ -13,8 +13,10 @@
 #   OUT/kernel          the kernel image QEMU boots
 #   OUT/initramfs.cpio.gz
 #                       busybox, bash, board/init as /init, the modules the
-#                       kernel needs for containers, keel, its .config, the
-#                       probe, listener and unit test binaries, and test/ and
+#                       kernel needs for containers, keel, its .config, an
+#                       allnoconfig keel (keel-allno), the probe, listener
+#                       and unit test binaries, and test/, the man page, the
+#                       Kconfig files, contrib/buildroot,
 #                       scripts/mkbundle.sh and bench/board.sh below
 #                       /opt/keel
 set -euo pipefail
@@ -37,6 +39,17 @@ modules="overlay squashfs loop veth cls_cgroup"
 b=$out/build
 make -s -C "$top" O="$b" "${board}_defconfig" >/dev/null
 make -C "$top" O="$b" -j"${JOBS:-2}" tests
+# An allnoconfig keel for the same architecture, as "make check" has on the
+# host (KEEL_ALLNO: 01-help, 12-features, 34-devices, 50-compiled-out): the
+# allnoconfig answers with its architecture and compiler replaced by the
+# board's.
+a=$out/build-allno
+make -s -C "$top" O="$a" allnoconfig >/dev/null
+grep -Ev '^(# )?CONFIG_(ARCH|ARCH_[A-Z0-9_]+|CROSS_COMPILE)[= ]' "$a/.config" >"$a/.config.tmp"
+cat "$top/board/$board/defconfig" >>"$a/.config.tmp"
+mv "$a/.config.tmp" "$a/.config"
+make -s -C "$top" O="$a" olddefconfig >/dev/null
+make -s -C "$top" O="$a" -j"${JOBS:-2}" all
 
 # --- kernel, busybox, bash ---------------------------------------------------
 deps=$("$top/scripts/board-deps.sh" "$board" "$cache")
@@ -95,6 +108,7 @@ fi
 
 k=$r/opt/keel
 cp "$b/keel" "$b/.config" "$k/"
+cp "$a/keel" "$k/keel-allno"
 sed -n 's/^CONFIG_ARCH="\(.*\)"/\1/p' "$b/.config" >"$k/arch"
 [ -s "$k/arch" ] || die "no CONFIG_ARCH in $b/.config"
 cp "$b"/build/test/probe "$b"/build/test/listener "$k/build/test/"
@@ -102,6 +116,33 @@ cp "$b"/build/test/unit/*_test "$k/build/test/unit/"
 cp -a "$top/test" "$k/"
 rm -rf "$k/test/fuzz" "$k/test/unit" "$k"/test/*.c
 cp "$top/scripts/mkbundle.sh" "$top/scripts/conf2h.awk" "$k/scripts/"
+# The guests have no mksquashfs: 88-rootfs-images' read-only squashfs root,
+# made here from the same bundle, with the board's busybox and probe.
+KEEL=$b/keel BUILD=$b/build BUSYBOX=$BUSYBOX BUSYBOX_LIST=/bin/busybox KEEL_SRC=$top \
+	bash "$top/test/integration/88-rootfs-images.sh" --image "$k/test/rootfs.sqfs" ||
+	die "88-rootfs-images.sh --image: the squashfs image failed"
+# Nor python3 and containers-common: 42-seccomp-profiles gets podman's
+# default profile converted here for the board's architecture.
+prof=/usr/share/containers/seccomp.json
+if [ -r "$prof" ]; then
+	case $(cat "$k/arch") in
+	aarch64) sarch=SCMP_ARCH_AARCH64 ;;
+	armv7) sarch=SCMP_ARCH_ARM ;;
+	riscv64) sarch=SCMP_ARCH_RISCV64 ;;
+	*) die "no seccomp architecture for $(cat "$k/arch")" ;;
+	esac
+	/usr/bin/python3 "$top/test/seccomp-oci.py" "$prof" $sarch >"$k/test/podman-seccomp.json"
+	/usr/bin/python3 "$top/test/seccomp-oci.py" "$prof" $sarch CAP_SYS_CHROOT \
+		>"$k/test/podman-seccomp-CAP_SYS_CHROOT.json"
+fi
+# What tests read from the source tree itself: the man page (01-help), the
+# Kconfig files and the Buildroot tree (06-buildroot's checks of Config.in
+# and keel.mk against Kconfig; its build steps skip without a cross gcc).
+mkdir -p "$k/docs" "$k/contrib"
+cp "$top/docs/keel.8" "$k/docs/"
+cp -a "$top/contrib/buildroot" "$k/contrib/"
+(cd "$top" && find . -name Kconfig -not -path './out/*' -not -path './.git/*' |
+	cpio -pdm --quiet "$k")
 mkdir -p "$k/bench"
 cp "$top/bench/board.sh" "$k/bench/"
 

@@ -58,7 +58,10 @@ chmod 1777 "$r/tmp"
 chmod 0700 "$r/root"
 cp -f "$BUSYBOX" "$r/bin/busybox"
 chmod 0755 "$r/bin/busybox"
-for applet in $("$BUSYBOX" --list); do
+# BUSYBOX_LIST: the busybox that names the applets, when BUSYBOX is one of
+# another architecture (scripts/board-image.sh: the board's busybox, listed
+# by the host's busybox-static, built from the same Debian source and config)
+for applet in $("${BUSYBOX_LIST:-$BUSYBOX}" --list); do
 	[ "$applet" = busybox ] || ln -sfn busybox "$r/bin/$applet"
 done
 

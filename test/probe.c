@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <linux/mount.h>
 #include <sys/ioctl.h>
 #include <sched.h>
 #include <stdint.h>
@@ -513,12 +514,82 @@ static int do_affinity(void)
 	return 0;
 }
 
+/*
+ * Can PATH be id-mapped?  What the tests ask the kernel directly, without
+ * keel, before they expect keel's idmap mounts to work: a clone of the
+ * mount at PATH gets MOUNT_ATTR_IDMAP with a user namespace mapping 0 to
+ * 1000.  Prints "yes", or "no: <error>" (tmpfs, for one, supports it only
+ * since Linux 6.3).  The host side of a test runs it, as root.
+ */
+static int do_idmap_ok(const char *path)
+{
+	struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP };
+	int p[2], tree, ufd, r, err = 0;
+	char f[64];
+	pid_t pid;
+
+	if (!path || pipe(p) < 0)
+		return die("idmap-ok");
+	pid = fork();
+	if (pid == 0) {
+		char c;
+
+		close(p[1]);
+		if (unshare(CLONE_NEWUSER) < 0)
+			_exit(1);
+		/* hold the namespace until the parent is done with it */
+		_exit(read(p[0], &c, 1) < 0);
+	}
+	close(p[0]);
+	/* wait until the child has its user namespace */
+	for (int i = 0; i < 1000; i++) {
+		struct stat a1, a2;
+
+		snprintf(f, sizeof(f), "/proc/%d/ns/user", (int)pid);
+		if (stat(f, &a1) == 0 && stat("/proc/self/ns/user", &a2) == 0 &&
+		    a1.st_ino != a2.st_ino)
+			break;
+		usleep(1000);
+	}
+	r = 0;
+	for (const char *m = "uid_map"; m; m = m[0] == 'u' ? "gid_map" : NULL) {
+		int fd;
+
+		snprintf(f, sizeof(f), "/proc/%d/%s", (int)pid, m);
+		fd = open(f, O_WRONLY);
+		if (fd < 0 || write(fd, "0 1000 1", 8) != 8)
+			r = -1;
+		if (fd >= 0)
+			close(fd);
+	}
+	snprintf(f, sizeof(f), "/proc/%d/ns/user", (int)pid);
+	ufd = open(f, O_RDONLY | O_CLOEXEC);
+	tree = syscall(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE | O_CLOEXEC);
+	if (r < 0 || ufd < 0 || tree < 0) {
+		err = errno;
+	} else {
+		a.userns_fd = ufd;
+		if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)
+			err = errno;
+	}
+	close(p[1]);
+	waitpid(pid, NULL, 0);
+	if (tree >= 0)
+		close(tree);
+	if (ufd >= 0)
+		close(ufd);
+	if (err)
+		return printf("no: %s\n", strerror(err)) < 0;
+	return printf("yes\n") < 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: probe pid|ppid|ids|hostname|ns|caps|seccomp|nnp|"
 		"cwd|env|fds|mounts|umask|cgroup|signal-wait\n"
 		"       probe rlimit NAME|write PATH|stat PATH|sleep N|exit N|"
 		"syscall getcwd|syscall personality ARG|fork N SECS\n"
+		"       probe idmap-ok PATH\n"
 		"       probe swap A B SECS\n"
 		"       probe tty | fd-recv SOCK | console-recv SOCK CMD\n");
 	return 2;
@@ -612,6 +683,8 @@ int main(int argc, char **argv)
 		return do_syscall(arg, argc > 3 ? argv[3] : NULL);
 	if (!strcmp(cmd, "fork"))
 		return do_fork(atoi(arg), argc > 3 ? atoi(argv[3]) : 1);
+	if (!strcmp(cmd, "idmap-ok"))
+		return do_idmap_ok(arg);
 	if (!strcmp(cmd, "swap") && argc > 4)
 		return do_swap(arg, argv[3], atoi(argv[4]));
 	return usage();

@@ -195,11 +195,18 @@ fi
 # --- blkio -------------------------------------------------------------------------------
 if [ $HOST = v2 ]; then
 	if grep -qw io "$CG$PARENT/cgroup.subtree_control" 2>/dev/null || grep -qw io $CG/cgroup.controllers; then
-		upd "--blkio-weight 500" --blkio-weight 500
 		if [ -e "$CG$P/io.bfq.weight" ]; then
+			upd "--blkio-weight 500" --blkio-weight 500
 			expect_eq "--blkio-weight: io.bfq.weight" "$(cgf blkio io.bfq.weight | head -1)" "default 500"
-		else
+		elif [ -e "$CG$P/io.weight" ]; then
+			upd "--blkio-weight 500" --blkio-weight 500
 			expect_eq "--blkio-weight: io.weight" "$(cgf blkio io.weight | head -1)" "default 4950"
+		else
+			# neither BFQ nor blk-iocost (the riscv64 board's kernel)
+			upd_fails "--blkio-weight 500 (no weight file)" \
+				'linux\.resources\.blockIO\.weight: open .*io\.weight: No such file' \
+				--blkio-weight 500 "$ID"
+			skip "--blkio-weight: the weight file" "the kernel has neither io.bfq.weight (BFQ) nor io.weight (blk-iocost)"
 		fi
 	fi
 else
