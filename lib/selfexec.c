@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -13,12 +14,26 @@
 
 extern char **environ;
 
-static bool running_sealed(void)
+/*
+ * Already safe: running from a sealed memfd, or from a file on a read-only
+ * mount (ST_RDONLY is the mount's flag or the superblock's), which nothing
+ * can open for writing through /proc/<pid>/exe either: EROFS.  Boards run
+ * keel from a read-only root (squashfs, a ro ext4), where the copy is pure
+ * cost; crun skips it there too.  A container cannot make the mount
+ * writable: it is not in the container's mount namespace.
+ */
+static bool running_safe(void)
 {
 	_cleanup_close_ int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	int seals = fd < 0 ? -1 : fcntl(fd, F_GET_SEALS);
+	struct statvfs sv;
+	int seals;
 
-	return seals >= 0 && (seals & SEALS) == SEALS;
+	if (fd < 0)
+		return false;
+	seals = fcntl(fd, F_GET_SEALS);
+	if (seals >= 0 && (seals & SEALS) == SEALS)
+		return true;
+	return fstatvfs(fd, &sv) == 0 && (sv.f_flag & ST_RDONLY);
 }
 
 static int copy_self(int to, struct err *e)
@@ -42,7 +57,7 @@ int selfexec_sealed(char **argv, struct err *e)
 {
 	_cleanup_close_ int fd = -1;
 
-	if (running_sealed())
+	if (running_safe())
 		return 0;
 	fd = memfd_create("keel", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)

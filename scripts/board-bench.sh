@@ -16,6 +16,7 @@
 #   kernel 6.1.0-28-arm64
 #   containers 20
 #   keel MS MS ...       wall time of N sequential runs, one figure a round
+#   keel-ro MS MS ...    the same, keel's binary on a read-only bind mount
 #   floor MS MS ...
 set -uo pipefail
 
@@ -41,9 +42,9 @@ mkdir -p "$(dirname "$res")"
 {
 	echo "board $b"
 	sed -n 's/^keel-board: kernel \([^ ]*\) .*/kernel \1/p' "$log" | head -n 1
-	sed -n 's/^keel-bench: \(containers\|keel\|floor\) /\1 /p' "$log"
+	sed -n 's/^keel-bench: \(containers\|keel\|keel-ro\|floor\) /\1 /p' "$log"
 } >"$res.tmp"
-[ "$(grep -cE '^(containers|keel|floor) ' "$res.tmp")" = 3 ] ||
+[ "$(grep -cE '^(containers|keel|keel-ro|floor) ' "$res.tmp")" = 4 ] ||
 	{ echo "board-bench.sh: no figures in $log" >&2; rm -f "$res.tmp"; exit 1; }
 mv "$res.tmp" "$res"
 echo "board-bench.sh: $res:"
