@@ -14,7 +14,7 @@
 #   OUT/initramfs.cpio.gz
 #                       busybox, bash, board/init as /init, the modules the
 #                       kernel needs for containers, keel, its .config, an
-#                       allnoconfig keel (keel-allno), the probe, listener
+#                       allnoconfig keel (allno/keel), the probe, listener
 #                       and unit test binaries, and test/, the man page, the
 #                       Kconfig files, contrib/buildroot,
 #                       scripts/mkbundle.sh and bench/board.sh below
@@ -108,7 +108,8 @@ fi
 
 k=$r/opt/keel
 cp "$b/keel" "$b/.config" "$k/"
-cp "$a/keel" "$k/keel-allno"
+mkdir -p "$k/allno"
+cp "$a/keel" "$a/.config" "$k/allno/"	# 50-compiled-out reads the .config beside it
 sed -n 's/^CONFIG_ARCH="\(.*\)"/\1/p' "$b/.config" >"$k/arch"
 [ -s "$k/arch" ] || die "no CONFIG_ARCH in $b/.config"
 cp "$b"/build/test/probe "$b"/build/test/listener "$k/build/test/"
