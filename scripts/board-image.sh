@@ -142,8 +142,7 @@ fi
 mkdir -p "$k/docs" "$k/contrib"
 cp "$top/docs/keel.8" "$k/docs/"
 cp -a "$top/contrib/buildroot" "$k/contrib/"
-(cd "$top" && find . -name Kconfig -not -path './out/*' -not -path './.git/*' |
-	cpio -pdm --quiet "$k")
+(cd "$top" && find . -maxdepth 2 -name Kconfig | cpio -pdm --quiet "$k")
 mkdir -p "$k/bench"
 cp "$top/bench/board.sh" "$k/bench/"
 
