@@ -15,7 +15,7 @@ need_root
 N=${KEEL_T_LIFECYCLES:-50}
 PY=${KEEL_T_PYTHON:-/usr/bin/python3}	# KEEL_T_PYTHON=/none: the shell reader
 # shellcheck disable=SC2034 # read by k in lib.sh
-K_TIMEOUT=60
+K_TIMEOUT=$((K_TIMEOUT > 60 ? K_TIMEOUT : 60))	# more where the caller gives more (the QEMU guests)
 
 B=$TMP/bundle
 make_bundle "$B" || { fail "mkbundle.sh builds the test bundle"; done_testing; }
@@ -98,6 +98,13 @@ lifecycle() {
 	rec "$d" state state "$id"
 	pid=$(json_field "$(cat "$d/state.out")" pid)
 	echo "$pid" >"$d/pid"
+	# start returns once init is released; its execve may come later
+	# (under emulation, much later): until then init still holds the
+	# exec fifo.  The fds that count are the container process's.
+	for ((i = 0; i < 200; i++)); do
+		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = probe ] && break
+		sleep 0.05
+	done
 	ls "/proc/$pid/fd" 2>&1 | sort -n | tr '\n' ' ' >"$d/fds"
 	rec "$d" kill kill "$id" KILL
 	for ((i = 0; i < 100; i++)); do
@@ -165,8 +172,24 @@ wait $watcher
 
 # --- every answer, checked -----------------------------------------------------
 if ! [ -x "$PY" ]; then
-	skip "every command answered, as expected" "the answer checker needs $PY"
-	skip "no command hung" "the answer checker needs $PY"
+	# Without python3 the answers are not parsed; what the shell can
+	# check: the commands that must succeed did, and none timed out.
+	bad= hung=0 n=0
+	for rcf in "$TMP"/lc/*/*.rc "$TMP"/race/*/*.rc; do
+		n=$((n + 1))
+		rc=$(cat "$rcf")
+		case $rc in 124|137) hung=$((hung + 1)) ;; esac
+		f=${rcf##*/} f=${f%.rc}
+		case $f in create|start|state|kill|delete|r-delete-1|r-delete-3)
+			[ "$rc" = 0 ] || bad="$bad ${rcf%.rc}: exit $rc: $(head -c 200 "${rcf%.rc}.err")" ;;
+		esac
+	done
+	if [ -z "$bad" ]; then
+		ok "every command that must succeed did ($n commands; answers not parsed: no $PY)"
+	else
+		fail "every command that must succeed did" "$bad"
+	fi
+	expect_eq "no command hung" "$hung" 0
 else
 "$PY" - "$TMP" >"$TMP/check.out" 2>&1 <<'EOF'
 import glob, json, os, re, sys
