@@ -267,6 +267,11 @@ pid_alive() {
 
 # fstype PATH: the file system type as GNU stat names it (cgroup2fs, tmpfs,
 # ...), also under busybox's stat, which names cgroup2 only by its magic.
+# The personality a process has on this kernel (what personality(0xffffffff)
+# and personality(0) return in a container that sets none): 0x0, but
+# ADDR_LIMIT_32BIT (0x800000) on a 32-bit ARM kernel.
+PERS0=$(printf '0x%x' "$((0x$(cat /proc/self/personality 2>/dev/null || echo 0)))")
+
 fstype() {
 	case $(stat -f -c %t "$1" 2>/dev/null) in
 	63677270) echo cgroup2fs ;;

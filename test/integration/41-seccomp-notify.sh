@@ -49,7 +49,7 @@ for nnp in false true; do
 		case $mode in
 		errno) want="errno 18 EXDEV" ;;
 		value) want=0x2a ;;
-		continue) want=0x0 ;;
+		continue) want=$PERS0 ;;
 		esac
 		wait_status "$id" stopped 10 >/dev/null 2>&1
 		k delete "$id" >/dev/null 2>&1

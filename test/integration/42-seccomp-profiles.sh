@@ -93,7 +93,7 @@ else
 	for nnp in false true; do
 		out=$(run_sc "podman-$nnp" "$sc" "\"/bin/sh\",\"-c\",\"$json\"")
 		expect_match "podman profile, nnp=$nnp: the busybox shell works" "$out" $'^hi\n[0-9]+\nroot:'
-		expect_match "podman profile, nnp=$nnp: an allowed personality query works" "$out" $'\n0x0\n'
+		expect_match "podman profile, nnp=$nnp: an allowed personality query works" "$out" $'\n'"$PERS0"$'\n'
 		expect_match "podman profile, nnp=$nnp: personality(1) gets the default ENOSYS" "$out" \
 			$'\nerrno 38 ENOSYS\n'
 		expect_match "podman profile, nnp=$nnp: chroot without CAP_SYS_CHROOT gets EPERM" "$out" \
