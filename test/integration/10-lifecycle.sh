@@ -188,12 +188,23 @@ kill -KILL "$pid" 2>/dev/null
 wait_pid_gone "$pid" 5
 expect_eq "init killed while running: state says stopped" "$(status_of "$id")" stopped
 k delete "$id" >/dev/null 2>&1
-# pid reuse: the recorded pid is alive but is not the process create made
+# pid reuse: the recorded pid is alive but is not the process create made.
+# The false start time is the real one plus one: a constant could be the
+# real one (a guest's pid 1 starts at tick 1).
+start_time_of() {
+	local s
+	s=$(cat "/proc/$1/stat") || return 1
+	s=${s##*) }
+	set -- $s
+	echo "${20}"
+}
 id=$(new_id)
 k run -d --bundle "$K" "$id" >/dev/null 2>&1
-sed -i 's/"startTime":[0-9]*/"startTime":1/' "$ROOT/$id/state.json"
+pid=$(pid_of "$id")
+sed -i "s/\"startTime\":[0-9]*/\"startTime\":$(($(start_time_of "$pid") + 1))/" "$ROOT/$id/state.json"
 expect_eq "a live pid with another start time is not the container: stopped" "$(status_of "$id")" stopped
-sed -i 's/"pid":[0-9]*/"pid":1/' "$ROOT/$id/state.json"
+sed -i -e 's/"pid":[0-9]*/"pid":1/' \
+	-e "s/\"startTime\":[0-9]*/\"startTime\":$(($(start_time_of 1) + 1))/" "$ROOT/$id/state.json"
 expect_eq "not even pid 1 of the host" "$(status_of "$id")" stopped
 
 # --- odds and ends of the CLI ------------------------------------------------------
