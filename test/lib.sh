@@ -181,10 +181,12 @@ _t_cleanup() {
 		[ "$(readlink "/proc/$pid/ns/pid")" != "$our_pidns" ] &&
 			kill -KILL "$pid" 2>/dev/null
 	done
-	# Detach mounts below $TMP, deepest first.
+	# Detach mounts below $TMP, deepest first.  busybox umount (the
+	# board guests) has no -R: there each one is detached by itself.
 	awk -v t="$TMP/" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo |
 		sort -r | while read -r mp; do
-			umount -R -l "$(printf '%b' "$mp")" 2>/dev/null
+			mp=$(printf '%b' "$mp")
+			umount -R -l "$mp" 2>/dev/null || umount -l "$mp" 2>/dev/null
 		done
 	# busybox rm (the QEMU board guests) lacks --one-file-system; the
 	# mounts below $TMP are detached above.
