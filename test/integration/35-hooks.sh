@@ -59,7 +59,7 @@ expect_eq "order at create" "$(cut -d' ' -f1 "$LOG" | tr '\n' ' ')" "prestart cr
 expect_nomatch "startContainer has not run at create" "$(ls "$B/rootfs/tmp")" 'start-hook'
 
 k start "$id" >/dev/null 2>&1
-wait_file "$B/rootfs/tmp/start-hook" 5
+wait_grep "$B/rootfs/tmp/start-hook" . 5
 expect_eq "startContainer ran inside the container after pivot_root" \
 	"$(cat "$B/rootfs/tmp/start-hook" 2>/dev/null)" "startContainer-keel-test"
 expect_match "poststart ran at start, state running" "$(cat "$LOG")" "^poststart status=running id=$id "

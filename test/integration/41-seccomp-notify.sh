@@ -58,7 +58,7 @@ for nnp in false true; do
 		expect_match "$t: the listener got the process state" "$json" \
 			"^\\{\"ociVersion\":\"[0-9.]+\",\"fds\":\\[\"seccompFd\"\\],\"pid\":$pid,\"metadata\":\"meta-$name\",\"state\":\\{"
 		expect_match "$t: with the container's state" "$json" "\"state\":\\{.*\"id\":\"$id\".*\"status\":\"created\""
-		wait_file "$TMP/$name.json.log" 5
+		wait_grep "$TMP/$name.json.log" . 5
 		expect_match "$t: the listener saw personality(0xffffffff)" \
 			"$(cat "$TMP/$name.json.log" 2>/dev/null)" "^nr=[0-9]+ pid=[0-9]+ arg0=4294967295$"
 	done

@@ -80,6 +80,8 @@ printf '#!/proc/self/exe\n' >"$R5/evil"
 chmod 0755 "$R5/evil"
 # The attacker, a container's init: hold the first keel image that shows up
 # in /proc, wait for "go" (the victim has exited), then write through it.
+# Its answers appear by rename: the test reads them as soon as they exist,
+# and a file that exists before its line is written reads empty.
 cat >"$R5/attack.sh" <<'EOF'
 #!/bin/sh
 end=$(($(date +%s) + 20))
@@ -87,13 +89,15 @@ while [ ! -e /found ] && [ "$(date +%s)" -lt $end ]; do
 	for p in /proc/[0-9]*; do
 		[ "$p" = /proc/$$ ] && continue
 		case $(readlink "$p/exe" 2>/dev/null) in
-		*keel*) exec 3<"$p/exe" && readlink /proc/self/fd/3 >/found && break ;;
+		*keel*) exec 3<"$p/exe" && readlink /proc/self/fd/3 >/found.new &&
+			mv /found.new /found && break ;;
 		esac
 	done
 done
-[ -e /found ] || { echo none >/result; exit 1; }
+[ -e /found ] || { echo none >/result.new; mv /result.new /result; exit 1; }
 while [ ! -e /go ]; do sleep 0.05; done
-if echo PWNED >>/proc/self/fd/3; then echo written >/result; else echo refused >/result; fi
+if echo PWNED >>/proc/self/fd/3; then r=written; else r=refused; fi
+echo $r >/result.new && mv /result.new /result
 EOF
 chmod 0755 "$R5/attack.sh"
 A5=$TMP/attacker-5736
@@ -109,7 +113,7 @@ bundle_args "$A5" '"/bin/sh","/attack.sh"'
 attack_5736() {
 	local name=$1 vpid
 	shift
-	rm -f "$R5/found" "$R5/go" "$R5/result" "$TMP/victim.pid"
+	rm -f "$R5/found" "$R5/go" "$R5/result" "$R5/found.new" "$R5/result.new" "$TMP/victim.pid"
 	a5=$(start_bg "$A5")
 	full_pipe
 	"$@" 2>&8
