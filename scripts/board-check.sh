@@ -35,13 +35,16 @@ results=()
 for b in $boards; do
 	a=$(arch_of "$b") || exit 2
 	"$top/scripts/host-packages.sh" "$a" board || exit 1
-	echo "=== $b: image"
+	echo "=== $b: image (cache ${KEEL_BOARD_CACHE:-/var/cache/keel-board})"
+	t0=$(date +%s)
 	if ! "$top/scripts/board-image.sh" "$b" "$out/$b"; then
 		echo "board-check.sh: $b: building the guest failed" >&2
 		f=$((f + 1))
 		results+=("$b: image build FAILED")
 		continue
 	fi
+	echo "=== $b: image built in $(($(date +%s) - t0)) s"
+	results+=("$b: image built in $(($(date +%s) - t0)) s")
 	for cg in v2 v1; do
 		echo "=== $b: boot, cgroup $cg"
 		"$top/scripts/board-run.sh" "$b" "$out/$b" "$cg" "$@" | tee "$out/$b/result-$cg"

@@ -23,14 +23,42 @@
 #
 # Debian packages of other architectures are fetched with a private apt state
 # below CACHE: the host's apt configuration is never changed.
+#
+#   scripts/board-deps.sh BOARD CACHE [PART...]
+#
+# builds only the named parts (qemu-riscv64: kernel, busybox, bash), so that
+# one recipe can be proven from an empty CACHE on its own.  Each cache entry
+# is keyed by the Debian version it came from and by a hash of its recipe
+# (the shell functions that make it, the compiler, the kernel fragment): a
+# changed recipe builds anew instead of reusing what the old one left.
 set -eu
 
+# Run from keel's make (make board-check), the environment carries keel's
+# MAKEFLAGS: -rR (no built-in rules, which Kbuild wants) and the jobserver.
+# Third-party Makefiles are not written for that: bash's relies on make's
+# built-in suffix list for its .c.o rule, so under -r its generated
+# syntax.c never becomes syntax.o ("No rule to make target 'syntax.o'").
+# Every build below gets a make of its own, with its own -j.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES GNUMAKEFLAGS
+
 board=$1 cache=$2
+shift 2
+parts=$*
 top=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
 say() { printf '  %-7s %s\n' "$1" "$2" >&2; }
 die() { echo "board-deps.sh: $*" >&2; exit 1; }
+
+# recipe FUNCTION... [-- FILE...]: 12 hex digits over the text of the shell
+# functions that build a cache entry and the files they read, for its key.
+recipe() {
+	{
+		while [ $# -gt 0 ] && [ "$1" != -- ]; do declare -f "$1"; shift; done
+		[ $# -gt 0 ] && shift && cat "$@"
+		true
+	} | sha256sum | cut -c1-12
+}
 
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
@@ -101,9 +129,11 @@ src_unpack() {
 	(cd "$tmp" && apt-get "${apt_args[@]}" source --download-only "$pkg" >"$tmp/log" 2>&1) ||
 		{ cat "$tmp/log" >&2; rm -rf "$tmp"; die "apt-get source $pkg failed"; }
 	rm -rf "$dest"
+	# dpkg-source copies the orig tarball beside DEST
+	mkdir -p "${dest%/*}"
 	dpkg-source --no-check -x "$tmp"/*.dsc "$dest" >"$tmp/x.log" 2>&1 ||
 		{ cat "$tmp/x.log" >&2; rm -rf "$tmp"; die "dpkg-source -x $pkg failed"; }
-	rm -rf "$tmp"
+	rm -rf "$tmp" "${dest%/*}/${pkg}_"*.orig.tar.*
 }
 
 # metapackage_target META: the linux-image-<abi>-<flavour> package the
@@ -117,12 +147,13 @@ metapackage_target() {
 # debian_board DEBARCH META: kernel, modules, busybox-static and bash-static
 # from Debian DEBARCH.
 debian_board() {
-	local a=$1 meta=$2 kpkg kver d bb bash
+	local a=$1 meta=$2 kpkg kver rev d bb bash
 	apt_private "$a"
 	kpkg=$(metapackage_target "$meta")
 	[ -n "$kpkg" ] || die "cannot resolve $meta's kernel package (see $cache/apt-$a/update.log)"
 	kver=$(pkg_key "$kpkg")
-	d=$cache/$a/$kpkg-$kver
+	rev=$(recipe debian_board deb_unpack)
+	d=$cache/$a/$kpkg-$kver-$rev
 	if [ ! -f "$d/.done" ]; then
 		rm -rf "$d"
 		deb_unpack "$kpkg" "$d"
@@ -133,14 +164,14 @@ debian_board() {
 	fi
 	echo "KERNEL=$(ls "$d"/boot/vmlinuz-* | head -n 1)"
 	echo "MODULES=$(ls -d "$d"/lib/modules/* | head -n 1)"
-	bb=$cache/$a/busybox-static-$(pkg_key busybox-static)
+	bb=$cache/$a/busybox-static-$(pkg_key busybox-static)-$rev
 	if [ ! -f "$bb/.done" ]; then
 		rm -rf "$bb"
 		deb_unpack busybox-static "$bb"
 		touch "$bb/.done"
 	fi
 	echo "BUSYBOX=$bb/bin/busybox"
-	bash=$cache/$a/bash-static-$(pkg_key bash-static)
+	bash=$cache/$a/bash-static-$(pkg_key bash-static)-$rev
 	if [ ! -f "$bash/.done" ]; then
 		rm -rf "$bash"
 		deb_unpack bash-static "$bash"
@@ -166,8 +197,9 @@ riscv_kernel() {
 		rm -rf "$src.deb"
 		touch "$src/.done"
 	fi
-	# Keyed by the source version and the config fragment.
-	sum=$(sha256sum "$frag" | cut -c1-12)
+	# Keyed by the source version, this recipe, the compiler and the
+	# config fragment.
+	sum=$( (${cross}gcc --version | head -n 1; recipe riscv_kernel -- "$frag") | sha256sum | cut -c1-12)
 	d=$cache/riscv64/kernel-$v-$sum
 	if [ ! -f "$d/Image" ]; then
 		b=$cache/riscv64/kbuild-$v
@@ -194,7 +226,8 @@ riscv_kernel() {
 riscv_busybox() {
 	local v src d b
 	v=$(pkg_key busybox)
-	d=$cache/riscv64/busybox-$v
+	d=$cache/riscv64/busybox-$v-$( (${cross}gcc --version | head -n 1; recipe riscv_busybox) |
+		sha256sum | cut -c1-12)
 	if [ ! -x "$d/busybox" ]; then
 		b=$cache/riscv64/busybox-build
 		src_unpack busybox "$b"
@@ -213,33 +246,37 @@ riscv_busybox() {
 }
 
 riscv_bash() {
-	local v src d b
+	local v d b n
 	v=$(pkg_key bash)
-	d=$cache/riscv64/bash-$v
+	d=$cache/riscv64/bash-$v-$( (${cross}gcc --version | head -n 1; recipe riscv_bash) |
+		sha256sum | cut -c1-12)
 	if [ ! -x "$d/bash" ]; then
 		b=$cache/riscv64/bash-build
 		src_unpack bash "$b"
-		say BASH "riscv64 $v, static (log: $b.log)"
-		# Debian's bash source keeps upstream's tarball inside it and
-		# applies its patches at build time.
+		# The source built: Debian's bash source package, format 3.0
+		# (quilt), whose dpkg-source -x above unpacked upstream's
+		# bash_*.orig.tar.* and applied every patch of debian/patches
+		# (a patch that does not apply fails dpkg-source, so the
+		# build).  Anything else is not the source this recipe knows.
+		grep -qx '3.0 (quilt)' "$b/debian/source/format" 2>/dev/null ||
+			die "bash: Debian source is not format 3.0 (quilt) (see $b/debian/source)"
+		n=$(grep -cEv '^[[:space:]]*(#|$)' "$b/debian/patches/series")
+		[ "$n" = "$(wc -l <"$b/.pc/applied-patches")" ] ||
+			die "bash: $n patches in debian/patches/series, not all applied"
+		say BASH "riscv64 $v, static: Debian source $(dpkg-parsechangelog -l "$b/debian/changelog" -S Version), upstream ${v%%-*} + $n Debian patches (log: $b.log)"
 		(set -e
 		cd "$b"
-		if ls bash-*.tar.* >/dev/null 2>&1; then
-			t=$(ls bash-*.tar.* | head -n 1)
-			mkdir -p up && tar -C up --strip-components=1 -xaf "$t"
-			if [ -f debian/patches/series ]; then
-				while read -r p _; do
-					case $p in ''|'#'*) continue ;; esac
-					patch -d up -p1 -s -f <"debian/patches/$p" || true
-				done <debian/patches/series
-			fi
-			cd up
-		fi
 		./configure --host=riscv64-linux-gnu --enable-static-link --without-bash-malloc \
 			--disable-nls --without-curses CC=${cross}gcc CFLAGS="-Os" \
 			bash_cv_getcwd_malloc=yes bash_cv_func_sigsetjmp=present \
 			bash_cv_job_control_missing=present bash_cv_sys_named_pipes=present \
 			bash_cv_unusable_rtsigs=no
+		# bash's Makefile enters builtins/ from several rules at once
+		# (libbuiltins.a, builtext.h, pipesize.h, common.o), each a
+		# make of its own with "-j" forced through $(MFLAGS): under -j
+		# two of them can generate the same files together.  Make the
+		# generated sources and builtins/ serially, the rest in parallel.
+		make -j1 syntax.c ./builtins/builtext.h ./builtins/libbuiltins.a
 		make -j"$jobs"
 		cp bash "$b/bash.out") >"$b.log" 2>&1 || die "bash build failed (see $b.log)"
 		mkdir -p "$d"
@@ -256,9 +293,12 @@ qemu-armv7) debian_board armhf linux-image-armmp ;;
 qemu-riscv64)
 	# linux-source-6.1 is arch all, the sources are the same for all.
 	apt_private arm64
-	riscv_kernel
-	riscv_busybox
-	riscv_bash
+	for part in ${parts:-kernel busybox bash}; do
+		case $part in
+		kernel|busybox|bash) riscv_$part ;;
+		*) die "unknown part '$part' (kernel, busybox, bash)" ;;
+		esac
+	done
 	;;
 *) die "unknown board '$board'" ;;
 esac

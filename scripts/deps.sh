@@ -14,6 +14,10 @@
 # usage: deps.sh ARCH SYSROOT DLDIR WORKDIR [CROSS_COMPILE]
 set -eu
 
+# Run from keel's make, the environment carries its MAKEFLAGS (-rR, the
+# jobserver); the third-party builds below get a make of their own.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES GNUMAKEFLAGS
+
 arch=$1 sysroot=$2 dl=$3 work=$4
 cross=${5-}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -76,7 +80,11 @@ fetch() {
 	echo "$d"
 }
 
-version() { cat "$1/.keel-version"; }
+# version SRC: the Debian version of SRC and the recipe that builds it
+# (this script and the compiler), for the stamps: a changed recipe
+# rebuilds, as a new Debian version does.
+recipe=$( (cat "$0"; "$gcc" --version | head -n 1) | sha256sum | cut -c1-12)
+version() { echo "$(cat "$1/.keel-version")-$recipe"; }
 
 # --- musl ------------------------------------------------------------------
 if [ "$arch" = x86_64 ] && [ -z "${KEEL_BUILD_MUSL-}" ]; then
