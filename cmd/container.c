@@ -141,8 +141,13 @@ int ctr_lock(struct container *c, bool create, struct err *e)
 	struct stat st;
 	int fd;
 
-	ctr_path(c, "lock", path, sizeof(path));
-	/* only create makes the lock: a waiter must never make a new one */
+	/*
+	 * Only create makes the lock: a waiter must never make a new one.  It
+	 * is made under another name and renamed once held, since "state"
+	 * reads a free lock without state.json as a create that died: seen
+	 * between open and fcntl, a live create looked "stopped".
+	 */
+	ctr_path(c, create ? "lock.new" : "lock", path, sizeof(path));
 	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT | O_EXCL : 0), 0600);
 	if (fd < 0 && errno == ENOENT && !create) {
 		/* a create killed between mkdir and the lock left a bare dir */
@@ -164,6 +169,18 @@ int ctr_lock(struct container *c, bool create, struct err *e)
 	if (fstat(fd, &st) < 0 || st.st_nlink == 0) {
 		close(fd);
 		return err_set(e, ENOENT, "container \"%s\" does not exist", c->id);
+	}
+	if (create) {
+		char final[PATH_MAX + 16];
+
+		ctr_path(c, "lock", final, sizeof(final));
+		if (rename(path, final) < 0) {
+			int saved = errno;
+
+			unlink(path);
+			close(fd);
+			return err_sys(e, saved, "rename %s", path);
+		}
 	}
 	c->lock_fd = fd;
 	return 0;
@@ -349,6 +366,17 @@ void cmd_hooks_after(const struct container *c, const struct spec *s,
 	if (!s || !hooks_any(s, kind))
 		return;
 	state = ctr_state_json(c, st, s, false);
-	if (hooks_run(s, kind, state, &e) < 0)
-		log_warn("%s", e.msg);
+	/* runtime-spec: these failures must not stop the lifecycle */
+	for (size_t i = 0; i < s->hooks->count[kind]; i++)
+		if (hooks_run_one(s, kind, i, state, &e) < 0)
+			log_warn("%s", e.msg);
+}
+
+int ctr_start(const struct container *c, struct err *e)
+{
+	char fifo[PATH_MAX + 16], done[PATH_MAX + 16];
+
+	ctr_path(c, "exec.fifo", fifo, sizeof(fifo));
+	ctr_path(c, "exec.done", done, sizeof(done));
+	return ns_start(fifo, done, e);
 }

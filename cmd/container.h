@@ -5,6 +5,8 @@
  *               cgroupsPath: written atomically once init is ready
  *   config.json the bundle's config as it was at create (as crun keeps it)
  *   exec.fifo   exists from create until start
+ *   exec.done   init writes "0" when start releases it, an error if it
+ *               fails before execve; start reads it to EOF (see ns_start)
  * The directory existing without "state" means create is (or died) midway.
  */
 #ifndef KEEL_CMD_CONTAINER_H
@@ -65,7 +67,12 @@ int ctr_remove_dir(const struct container *c, struct err *e);
 /* The runtime-spec state document (runc's key order); malloc'd. */
 char *ctr_state_json(const struct container *c, enum ctr_status st, const struct spec *s,
 		     bool pretty);
-/* poststart/poststop hooks: a failure is logged as a warning, nothing more. */
+/* Release a created container; returns once its program runs (ns_start). */
+int ctr_start(const struct container *c, struct err *e);
+/*
+ * poststart/poststop hooks: a failure is logged as a warning and the
+ * remaining hooks of the kind still run.
+ */
 void cmd_hooks_after(const struct container *c, const struct spec *s,
 		     enum spec_hook_kind kind, enum ctr_status st);
 /* Path of a file in the state dir. */

@@ -202,7 +202,8 @@ static int on_mounted(pid_t pid, void *data, char **state, struct err *e)
 
 	m->c.pid = pid;
 	time_rfc3339(m->c.created, sizeof(m->c.created), true);
-	*state = ctr_state_json(&m->c, CTR_CREATING, m->spec, false);
+	/* "created", as crun says to these hooks: the container exists now */
+	*state = ctr_state_json(&m->c, CTR_CREATED, m->spec, false);
 	r = hooks_run(m->spec, SPEC_HOOK_PRESTART, *state, e);
 	if (r == 0)
 		r = hooks_run(m->spec, SPEC_HOOK_CREATE_RUNTIME, *state, e);
@@ -258,6 +259,9 @@ static int make_state_dir(struct made *m, const char *root, const char *config_j
 	ctr_path(&m->c, "exec.fifo", path, sizeof(path));
 	if (mkfifo(path, 0600) < 0)
 		return err_sys(e, errno, "mkfifo %s", path);
+	ctr_path(&m->c, "exec.done", path, sizeof(path));
+	if (mkfifo(path, 0600) < 0)
+		return err_sys(e, errno, "mkfifo %s", path);
 	return 0;
 }
 
@@ -298,9 +302,10 @@ static int resolve_rootfs(const struct spec *s, const char *bundle, char *out, s
 static int spawn(struct made *m, const struct spec *s, const struct create_opts *o,
 		 struct err *e)
 {
-	char fifo[PATH_MAX + 16];
+	char fifo[PATH_MAX + 16], done[PATH_MAX + 16];
 	struct ns_init_args a = {
-		.spec = s, .rootfs = m->c.rootfs, .fifo = fifo, .no_pivot = o->no_pivot,
+		.spec = s, .rootfs = m->c.rootfs, .fifo = fifo, .done_fifo = done,
+		.no_pivot = o->no_pivot,
 		.preserve_fds = o->preserve_fds, .new_keyring = !o->no_new_keyring,
 		.before_go = enter_cgroup,
 		.on_mounted = on_mounted, .data = m,
@@ -310,6 +315,7 @@ static int spawn(struct made *m, const struct spec *s, const struct create_opts 
 	int r;
 
 	ctr_path(&m->c, "exec.fifo", fifo, sizeof(fifo));
+	ctr_path(&m->c, "exec.done", done, sizeof(done));
 	/* relative mount sources are relative to the bundle, as in runc */
 	if (chdir(m->c.bundle) < 0)
 		return err_sys(e, errno, "chdir %s", m->c.bundle);
@@ -525,7 +531,6 @@ int cmd_run(struct globals *g, int argc, char **argv)
 {
 	struct create_opts o = { 0 };
 	struct made m = { .pid = -1, .console = -1 };
-	char fifo[PATH_MAX + 16];
 	struct err e = { 0 };
 	const char *id;
 	int r = parse_opts(argc, argv, true, &o, &id), status;
@@ -534,8 +539,7 @@ int cmd_run(struct globals *g, int argc, char **argv)
 		return r < 0 ? 0 : r;
 	/* init may be a grandchild (a joined user namespace): reap it anyway */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	if (do_create(g, id, &o, &m, &e) < 0 ||
-	    (ctr_path(&m.c, "exec.fifo", fifo, sizeof(fifo)), ns_start(fifo, &e)) < 0) {
+	if (do_create(g, id, &o, &m, &e) < 0 || ctr_start(&m.c, &e) < 0) {
 		undo(&m);
 		spec_free(m.spec);
 		return cmd_fail(&e);

@@ -14,7 +14,6 @@ static const char usage[] =
 int cmd_start(struct globals *g, int argc, char **argv)
 {
 	struct container c;
-	char fifo[PATH_MAX + 16];
 	struct err e = { 0 };
 	enum ctr_status st;
 	struct spec *s;
@@ -33,8 +32,7 @@ int cmd_start(struct globals *g, int argc, char **argv)
 			: "cannot start an already running container");
 		return cmd_fail(&e);
 	}
-	ctr_path(&c, "exec.fifo", fifo, sizeof(fifo));
-	if (ns_start(fifo, &e) < 0)
+	if (ctr_start(&c, &e) < 0)
 		return cmd_fail(&e);
 	s = spec_load(c.dir, &e);
 	cmd_hooks_after(&c, s, SPEC_HOOK_POSTSTART, CTR_RUNNING);

@@ -54,6 +54,14 @@ int cmd_state(struct globals *g, int argc, char **argv)
 		return cmd_usage("state", "expects exactly one container id");
 	if (ctr_load(&c, g->root, argv[1], &e) < 0)
 		return cmd_fail(&e);
+	/*
+	 * state takes no lock.  Read without state.json and judged after the
+	 * create's lock was free, a create that wrote state.json and exited in
+	 * between would look dead ("stopped", then "running"): read again.
+	 */
+	if (!c.has_state && ctr_status(&c) == CTR_STOPPED &&
+	    ctr_load(&c, g->root, argv[1], &e) < 0)
+		return cmd_fail(&e);
 	/* the state dir keeps the config.json of create: its annotations */
 	s = spec_load(c.dir, &e);
 	/*

@@ -147,25 +147,6 @@ static int setup_child(const struct ns_exec_args *a, const struct targets *t, in
 	return r;
 }
 
-/* The seccomp listener's socket (connected by the parent) and our host pid */
-static int listener_fd = -1;
-static pid_t host_pid;
-
-/* The filter, then at once the notify fd to the listener, as init does. */
-static int load_filter(const struct ns_exec_args *a, struct err *e)
-{
-	int notify_fd = -1, r = sc_apply(a->spec->linux.seccomp, &notify_fd, e);
-
-	if (r < 0 || notify_fd < 0 || listener_fd < 0)
-		return r;
-	r = sc_notify_send(listener_fd, notify_fd, host_pid, a->spec->linux.seccomp->listener_metadata,
-			   a->state, e);
-	close(notify_fd);
-	close(listener_fd);
-	listener_fd = -1;
-	return r;
-}
-
 /*
  * Our pid as keel sees it: getpid() answers in the container's pid
  * namespace, the host's /proc (still ours until the mount namespace is
@@ -182,35 +163,19 @@ static pid_t self_host_pid(void)
 	return atoi(buf);
 }
 
-/* As in init: seccomp and identity in the order no_new_privs allows. */
-static int become(const struct ns_exec_args *a, struct err *e)
-{
-	const struct spec_process *p = a->proc;
-
-	if (!p->no_new_privileges && load_filter(a, e) < 0)
-		return -e->code;
-	if (proc_setup_identity(p, e) < 0 || proc_setup_caps(p, e) < 0)
-		return -e->code;
-	if (p->no_new_privileges) {
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-			return err_sys(e, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
-		if (load_filter(a, e) < 0)
-			return -e->code;
-	}
-	if (p->has_exec_cpu_affinity &&
-	    proc_set_affinity(p->exec_cpu_affinity.final, "final", e) < 0)
-		return -e->code;
-	return proc_close_fds(3 + a->preserve_fds, e);
-}
-
 static __attribute__((noreturn)) void child(const struct ns_exec_args *a,
-					    const struct targets *t, int sock)
+					    const struct targets *t, int sock, int listener_fd)
 {
+	struct proc_tail tail = {
+		.proc = a->proc, .seccomp = a->spec->linux.seccomp, .listener_fd = listener_fd,
+		.host_pid = self_host_pid(), .state = a->state, .keep_fds = 3 + a->preserve_fds,
+		.keep = { sock }, .nkeep = 1,	/* SYNC_ERR until execve */
+	};
 	struct err e = { 0 };
 	char exe[4096];
 
 	signal(SIGPIPE, SIG_DFL);
-	if (setup_child(a, t, sock, exe, sizeof(exe), &e) == 0 && become(a, &e) == 0) {
+	if (setup_child(a, t, sock, exe, sizeof(exe), &e) == 0 && proc_seal(&tail, &e) == 0) {
 		execve(exe, a->proc->args, a->proc->env ? a->proc->env : (char *[]){ NULL });
 		err_sys(&e, errno, "exec %s", exe);
 	}
@@ -251,7 +216,7 @@ static int wait_exec(int sock, pid_t *pid, struct ns_init_result *res, struct er
 int ns_exec(const struct ns_exec_args *a, struct ns_init_result *res, struct err *e)
 {
 	struct targets t = { .pidns = -1, .timens = -1, .root = -1 };
-	_cleanup_close_ int sock = -1;
+	_cleanup_close_ int sock = -1, listener_fd = -1;
 	_cleanup_pid_ pid_t pid = -1;
 	int sv[2], r;
 
@@ -278,13 +243,10 @@ int ns_exec(const struct ns_exec_args *a, struct ns_init_result *res, struct err
 	pid = fork();
 	if (pid == 0) {
 		close(sv[0]);
-		host_pid = self_host_pid();
-		child(a, &t, sv[1]);
+		child(a, &t, sv[1], listener_fd);
 	}
 	close(sv[1]);
 	close_targets(&t);
-	if (listener_fd >= 0)
-		close(listener_fd);
 	if (pid < 0)
 		return err_sys(e, errno, "fork");
 	r = wait_exec(sock, &pid, res, e);

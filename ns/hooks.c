@@ -118,6 +118,16 @@ int hooks_run(const struct spec *s, enum spec_hook_kind kind, const char *state,
 	return 0;
 }
 
+int hooks_run_one(const struct spec *s, enum spec_hook_kind kind, size_t i, const char *state,
+		  struct err *e)
+{
+	_cleanup_close_ int in = state_fd(state, e);
+
+	if (in < 0)
+		return in;
+	return run_one(&s->hooks->list[kind][i], spec_hook_name(kind), i, in, e);
+}
+
 bool hooks_any(const struct spec *s, enum spec_hook_kind kind)
 {
 	return s->hooks && s->hooks->count[kind];

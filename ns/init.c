@@ -5,14 +5,15 @@
  *   2. join namespaces given by path
  *   3. hostname, rootfs and mounts, pivot_root      (mount/)
  *   4. cwd, look up the program, rlimits
- *   5. report "ready", block on the exec fifo until "start"
- *   6. seccomp and the identity change, as late as possible: without
- *      noNewPrivileges loading a filter needs CAP_SYS_ADMIN, so the filter
- *      goes in first and the ids and capabilities change after it (as in
- *      runc); with it, no_new_privs, ids and capabilities first and the
- *      filter last.  Then stray fds are closed and execve.
- * Errors before 5 travel back to create as a struct err; after it they go
- * to the container's stderr, which is all that is left.
+ *   5. seal: fds, seccomp, identity, capabilities, no_new_privs in the
+ *      order the spec gives (ns/tail.c), so that from here on the process
+ *      holds only what the spec grants
+ *   6. report "ready", block on the exec fifo until "start"
+ *   7. say "released" on exec.done, run the startContainer hooks, execve:
+ *      exec.done's last writer is gone at execve (close-on-exec), which is
+ *      how "start" knows that the user's program runs.
+ * Errors before 6 travel back to create as a struct err; after it they go
+ * to "start", through exec.done.
  */
 #include <fcntl.h>
 #include <linux/keyctl.h>
@@ -109,44 +110,23 @@ static bool init_hooks(const struct spec *s)
 	       ns_wants_listener(s);
 }
 
-/* The seccomp listener's socket and init's pid as keel sees it */
-static int listener_fd = -1;
-static pid_t listener_pid;
-
-static int recv_listener(int sync_fd, struct err *e)
+static int recv_listener(int sync_fd, struct proc_tail *t, struct err *e)
 {
 	struct sync_msg m;
 
-	if (sync_recv(sync_fd, &m, &listener_fd) < 0 || m.type != SYNC_LISTENER || listener_fd < 0)
+	if (sync_recv(sync_fd, &m, &t->listener_fd) < 0 || m.type != SYNC_LISTENER ||
+	    t->listener_fd < 0)
 		return err_set(e, EPROTO, "linux.seccomp.listenerPath: bad sync message");
-	listener_pid = atoi(m.err.msg);
+	t->host_pid = atoi(m.err.msg);
 	return 0;
-}
-
-/*
- * The filter is in: give the listener the notify fd and the container
- * process state, then close both, so that the container inherits neither.
- */
-static int notify_listener(const struct spec *s, int notify_fd, const char *state,
-			   struct err *e)
-{
-	int r;
-
-	if (notify_fd < 0 || listener_fd < 0)
-		return 0;
-	r = sc_notify_send(listener_fd, notify_fd, listener_pid, s->linux.seccomp->listener_metadata,
-			   state, e);
-	close(listener_fd);
-	close(notify_fd);
-	listener_fd = -1;
-	return r;
 }
 
 /*
  * Mounts are done: keel runs prestart and createRuntime hooks in its own
  * namespaces, then sends the state (a memfd) for the hooks that run here.
  */
-static int sync_hooks(const struct spec *s, int sync_fd, char **state, struct err *e)
+static int sync_hooks(const struct spec *s, int sync_fd, char **state, struct proc_tail *t,
+		      struct err *e)
 {
 	struct sync_msg m;
 	int fd, r;
@@ -161,11 +141,12 @@ static int sync_hooks(const struct spec *s, int sync_fd, char **state, struct er
 	r = lseek(fd, 0, SEEK_SET) < 0 ? err_sys(e, errno, "hooks: state") : read_fd(fd, state, NULL, e);
 	close(fd);
 	if (r == 0 && ns_wants_listener(s))
-		r = recv_listener(sync_fd, e);
+		r = recv_listener(sync_fd, t, e);
 	return r;
 }
 
-static int setup_rootfs(const struct ns_init_args *a, int sync_fd, char **state, struct err *e)
+static int setup_rootfs(const struct ns_init_args *a, int sync_fd, char **state,
+			struct proc_tail *t, struct err *e)
 {
 	const struct spec *s = a->spec;
 	int rootfd = mnt_prepare(s, a->rootfs, a->mount_fds, e), r = 0;
@@ -173,7 +154,7 @@ static int setup_rootfs(const struct ns_init_args *a, int sync_fd, char **state,
 	if (rootfd < 0)
 		return rootfd;
 	if (init_hooks(s))
-		r = sync_hooks(s, sync_fd, state, e);
+		r = sync_hooks(s, sync_fd, state, t, e);
 	/* createContainer: in the container's namespaces, before pivot_root */
 	if (r == 0)
 		r = hooks_run(s, SPEC_HOOK_CREATE_CONTAINER, *state, e);
@@ -185,7 +166,7 @@ static int setup_rootfs(const struct ns_init_args *a, int sync_fd, char **state,
 }
 
 static int setup(const struct ns_init_args *a, int sync_fd, char *exe, size_t exe_len,
-		 char **state, struct err *e)
+		 char **state, struct proc_tail *t, struct err *e)
 {
 	const struct spec *s = a->spec;
 	const struct spec_ns *ns;
@@ -214,7 +195,7 @@ static int setup(const struct ns_init_args *a, int sync_fd, char *exe, size_t ex
 	if (r == 0)
 		r = proc_setup_sysctl(s, e);
 	if (r == 0)
-		r = setup_rootfs(a, sync_fd, state, e);
+		r = setup_rootfs(a, sync_fd, state, t, e);
 	if (r < 0 || !s->process)
 		return r;
 	r = setup_console(s->process, sync_fd, e);
@@ -226,45 +207,57 @@ static int setup(const struct ns_init_args *a, int sync_fd, char *exe, size_t ex
 	r = proc_resolve_exec(s->process, exe, exe_len, e);
 	if (r == 0)
 		r = proc_setup_limits(s->process, e);
+	if (r == 0) {
+		t->proc = s->process;
+		t->seccomp = s->linux.seccomp;
+		t->state = *state;
+		t->keep_fds = 3 + a->preserve_fds;
+		r = proc_seal(t, e);
+	}
 	return r;
 }
 
-static __attribute__((noreturn)) void die_after_start(const struct err *e)
+/*
+ * After "start": the error goes to start through exec.done (init's stderr
+ * is the container's, and nobody may read it), then init is gone.
+ */
+static __attribute__((noreturn)) void die_after_start(int done_fd, const struct err *e)
 {
-	dprintf(2, "keel: container init: %s\n", e->msg);
+	(void)!write(done_fd, e->msg, strlen(e->msg));
 	_exit(127);
 }
 
-/*
- * startContainer hooks see the container as "created".  The state came
- * from keel saying "creating"; in compact JSON that key can only appear
- * once outside a string (quotes inside strings are escaped).
- */
-static void run_start_hooks(const struct spec *s, char *state)
+/* Both fifos, opened while keel's state dir is still in view. */
+static int open_fifos(const struct ns_init_args *a, int *fifo_fd, int *done_fd, struct err *e)
 {
-	static const char from[] = "\"status\":\"creating\"", to[] = "\"status\":\"created\" ";
-	struct err e = { 0 };
-	char *p = state ? strstr(state, from) : NULL;
-
-	if (p)
-		memcpy(p, to, sizeof(to) - 1);
-	if (hooks_run(s, SPEC_HOOK_START_CONTAINER, state, &e) < 0)
-		die_after_start(&e);
+	*fifo_fd = open(a->fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (*fifo_fd < 0)
+		return err_sys(e, errno, "open %s", a->fifo);
+	/*
+	 * Read and write: the open neither blocks nor fails for want of a
+	 * reader, and start, which reads, sees EOF once this fd is gone.
+	 */
+	*done_fd = open(a->done_fifo, O_RDWR | O_CLOEXEC);
+	if (*done_fd < 0)
+		return err_sys(e, errno, "open %s", a->done_fifo);
+	return 0;
 }
 
 void ns_init_main(const struct ns_init_args *a, int sync_fd)
 {
 	const struct spec_process *p = a->spec->process;
+	struct proc_tail t = { .listener_fd = -1 };
 	char exe[4096];
 	struct sync_msg m;
 	struct err e = { 0 };
-	int fifo_fd, notify_fd = -1, fd, r;
+	int fifo_fd = -1, done_fd = -1, fd, r;
 	char *state = NULL;
 
 	/*
 	 * Until execve this process is keel.  Not dumpable: a process already
 	 * in a joined pid namespace cannot ptrace it or open /proc/<pid>/exe
-	 * (the CVE-2019-5736 route to overwriting the runtime binary).  execve
+	 * (the CVE-2019-5736 route to overwriting the runtime binary) without
+	 * CAP_SYS_PTRACE; one that has it finds init sealed (ns/tail.c).  execve
 	 * resets it.
 	 */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -272,11 +265,13 @@ void ns_init_main(const struct ns_init_args *a, int sync_fd)
 	signal(SIGPIPE, SIG_DFL);
 	if (sync_recv(sync_fd, &m, &fd) < 0 || m.type != SYNC_GO || fd >= 0)
 		_exit(1);
-	fifo_fd = open(a->fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fifo_fd < 0)
-		r = err_sys(&e, errno, "open %s", a->fifo);
-	else
-		r = setup(a, sync_fd, exe, sizeof(exe), &state, &e);
+	r = open_fifos(a, &fifo_fd, &done_fd, &e);
+	/* all the sealed init keeps open besides stdio and preserved fds */
+	t.keep[t.nkeep++] = sync_fd;
+	t.keep[t.nkeep++] = fifo_fd;
+	t.keep[t.nkeep++] = done_fd;
+	if (r == 0)
+		r = setup(a, sync_fd, exe, sizeof(exe), &state, &t, &e);
 	if (r < 0) {
 		sync_send(sync_fd, SYNC_ERR, &e);
 		_exit(1);
@@ -286,30 +281,14 @@ void ns_init_main(const struct ns_init_args *a, int sync_fd)
 	close(sync_fd);
 
 	if (wait_for_start(fifo_fd, &e) < 0)
-		die_after_start(&e);
+		die_after_start(done_fd, &e);
 	close(fifo_fd);
-	if (!p)
-		_exit(0);
-	run_start_hooks(a->spec, state);
-	/* the listener gets the notify fd at once: init's next calls may notify */
-	if (!p->no_new_privileges && (sc_apply(a->spec->linux.seccomp, &notify_fd, &e) < 0 ||
-				      notify_listener(a->spec, notify_fd, state, &e) < 0))
-		die_after_start(&e);
-	if (proc_setup_identity(p, &e) < 0 || proc_setup_caps(p, &e) < 0)
-		die_after_start(&e);
-	if (p->no_new_privileges) {
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-			die_after_start(&(struct err){ .msg = "prctl(PR_SET_NO_NEW_PRIVS) failed" });
-		if (sc_apply(a->spec->linux.seccomp, &notify_fd, &e) < 0 ||
-		    notify_listener(a->spec, notify_fd, state, &e) < 0)
-			die_after_start(&e);
-	}
-	if (p->has_exec_cpu_affinity &&
-	    proc_set_affinity(p->exec_cpu_affinity.final, "final", &e) < 0)
-		die_after_start(&e);
-	if (proc_close_fds(3 + a->preserve_fds, &e) < 0)
-		die_after_start(&e);
+	if (write(done_fd, "0", 1) != 1 || !p)
+		_exit(p ? 127 : 0);
+	/* in the container's namespaces, with its privileges, as runc runs them */
+	if (hooks_run(a->spec, SPEC_HOOK_START_CONTAINER, state, &e) < 0)
+		die_after_start(done_fd, &e);
 	execve(exe, p->args, p->env ? p->env : (char *[]){ NULL });
-	err_sys(&e, errno, "exec %s", exe);
-	die_after_start(&e);
+	err_sys(&e, errno, "exec: \"%s\"", p->args[0]);
+	die_after_start(done_fd, &e);
 }

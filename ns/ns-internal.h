@@ -73,6 +73,28 @@ static inline int proc_setup_sysctl(const struct spec *s, struct err *e)
 }
 #endif
 int proc_setup_caps(const struct spec_process *p, struct err *e);
-int proc_close_fds(int first_kept_beyond, struct err *e);
+/*
+ * Close every fd from first on but the n in keep (marked close-on-exec:
+ * the caller needs them until execve).
+ */
+int proc_close_fds(int first, const int *keep, int n, struct err *e);
+
+/* The privilege drop that init and exec share (ns/tail.c). */
+struct proc_tail {
+	const struct spec_process *proc;
+	const struct spec_seccomp *seccomp;	/* linux.seccomp, or NULL */
+	int listener_fd;	/* socket to the seccomp listener, or -1; closed */
+	pid_t host_pid;		/* our pid as the listener sees it */
+	const char *state;	/* the container's state, for the listener */
+	int keep_fds;		/* fds below this one reach the program */
+	int keep[4];		/* fds from keep_fds up the caller still needs */
+	int nkeep;		/* (closed at execve), or -1 */
+};
+
+/*
+ * Everything but execve: fds, seccomp, identity, capabilities,
+ * no_new_privs, affinity, in the order the spec and runc give them.
+ */
+int proc_seal(struct proc_tail *t, struct err *e);
 
 #endif

@@ -17,6 +17,7 @@ struct ns_init_args {
 	const struct spec *spec;
 	const char *rootfs;		/* absolute path on the host */
 	const char *fifo;		/* absolute path of exec.fifo */
+	const char *done_fifo;		/* and of exec.done (see ns_start) */
 	bool no_pivot;
 	bool new_keyring;		/* a session keyring of its own, as runc gives */
 	int preserve_fds;		/* fds 3 .. 3+n-1 pass to the container */
@@ -70,8 +71,12 @@ struct ns_exec_args {
  */
 int ns_exec(const struct ns_exec_args *a, struct ns_init_result *res, struct err *e);
 
-/* Release a created container: unlink its exec fifo, write to it.  -ESRCH if init is gone. */
-int ns_start(const char *fifo, struct err *e);
+/*
+ * Release a created container: unlink its exec fifo, write to it, and wait
+ * on exec.done until init has called execve (0) or failed on the way (the
+ * error).  -ESRCH if init is gone.
+ */
+int ns_start(const char *fifo, const char *done, struct err *e);
 
 /* Refuse a config whose namespaces this build cannot provide. */
 int ns_check(const struct spec *s, struct err *e);
@@ -112,6 +117,9 @@ static inline int console_proxy(int master, struct err *e)
 int hooks_run(const struct spec *s, enum spec_hook_kind kind, const char *state,
 	      struct err *e);
 bool hooks_any(const struct spec *s, enum spec_hook_kind kind);
+/* Only the i-th hook of that kind. */
+int hooks_run_one(const struct spec *s, enum spec_hook_kind kind, size_t i, const char *state,
+		  struct err *e);
 #else
 /* create refuses a config with hooks when they are compiled out */
 static inline int hooks_run(const struct spec *s, enum spec_hook_kind kind,
@@ -123,6 +131,12 @@ static inline int hooks_run(const struct spec *s, enum spec_hook_kind kind,
 static inline bool hooks_any(const struct spec *s, enum spec_hook_kind kind)
 {
 	return false;
+}
+
+static inline int hooks_run_one(const struct spec *s, enum spec_hook_kind kind, size_t i,
+				const char *state, struct err *e)
+{
+	return 0;
 }
 #endif
 

@@ -5,9 +5,11 @@
  * shrink the bounding set while still privileged, keep capabilities across
  * setuid, then set the final sets (see capabilities(7)).
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,18 +188,80 @@ int proc_setup_caps(const struct spec_process *p, struct err *e)
 
 /*
  * Nothing of keel's may reach the container (CVE-2024-21626 class: a leaked
- * host directory fd used as cwd or via /proc/self/fd).  Mark every fd from
- * "first" up close-on-exec; close_range() does it in one call on 5.11+.
+ * host directory fd used as cwd or via /proc/self/fd), nor sit in a waiting
+ * init where a process that can ptrace it would find it.  Every fd from
+ * "first" up is closed but the "keep" ones, which the caller still needs
+ * until execve and which are marked close-on-exec.  close_range() does it
+ * in a few calls (5.9+).  Older kernels (5.4 LTS boards) get a walk of
+ * /proc/self/fd, which sees every open fd whatever its number; a loop up
+ * to RLIMIT_NOFILE would miss one inherited above a limit lowered since
+ * (the container's own, say).  Without /proc either, the loop is all there
+ * is: up to the hard limit.
  */
-int proc_close_fds(int first, struct err *e)
+static bool kept(int fd, const int *keep, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (keep[i] == fd)
+			return true;
+	return false;
+}
+
+static int close_ranges(int first, const int *keep, int n)
+{
+	unsigned int lo = first;
+
+	/* keep[] is short: take its members in ascending order */
+	for (;;) {
+		int next = -1;
+
+		for (int i = 0; i < n; i++)
+			if (keep[i] >= (int)lo && (next < 0 || keep[i] < next))
+				next = keep[i];
+		if (next < 0)
+			break;
+		if ((unsigned int)next > lo && syscall(SYS_close_range, lo, next - 1U, 0) < 0)
+			return -1;
+		lo = next + 1U;
+	}
+	return syscall(SYS_close_range, lo, ~0U, 0) < 0 ? -1 : 0;
+}
+
+static int close_walk(int first, const int *keep, int n)
+{
+	int dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
+	struct dirent *de;
+
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
+	}
+	/* the kernel's readdir of fd/ goes by number: closing behind it is safe */
+	while ((de = readdir(d))) {
+		int fd = atoi(de->d_name);
+
+		if (de->d_name[0] >= '0' && de->d_name[0] <= '9' && fd >= first && fd != dfd &&
+		    !kept(fd, keep, n))
+			close(fd);
+	}
+	closedir(d);
+	return 0;
+}
+
+int proc_close_fds(int first, const int *keep, int n, struct err *e)
 {
 	struct rlimit rl;
 
-	if (syscall(SYS_close_range, (unsigned)first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+	for (int i = 0; i < n; i++)
+		if (keep[i] >= 0 && fcntl(keep[i], F_SETFD, FD_CLOEXEC) < 0)
+			return err_sys(e, errno, "fcntl(%d, F_SETFD)", keep[i]);
+	if (close_ranges(first, keep, n) == 0 || close_walk(first, keep, n) == 0)
 		return 0;
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		return err_sys(e, errno, "getrlimit");
-	for (rlim_t fd = first; fd < rl.rlim_cur && fd < (1 << 20); fd++)
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	for (rlim_t fd = first; fd < rl.rlim_max && fd < (1 << 20); fd++)
+		if (!kept(fd, keep, n))
+			close(fd);
 	return 0;
 }

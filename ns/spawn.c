@@ -25,13 +25,22 @@
 #include "ns/ns-internal.h"
 #include "seccomp/sc.h"
 
+/*
+ * Plain write(), not sendmsg(): init sends "ready" with the container's
+ * seccomp filter loaded, and any profile that lets a process run allows
+ * write.  A SOCK_SEQPACKET write is one message.
+ */
 int sync_send(int fd, int type, const struct err *e)
 {
 	struct sync_msg m = { .type = type };
+	ssize_t n;
 
 	if (e)
 		m.err = *e;
-	return fd_send(fd, &m, sizeof(m), -1);
+	do
+		n = write(fd, &m, sizeof(m));
+	while (n < 0 && errno == EINTR);
+	return n == sizeof(m) ? 0 : n < 0 ? -errno : -EMSGSIZE;
 }
 
 int sync_send_fd(int fd, int type, const char *text, int passfd)
@@ -339,14 +348,43 @@ int ns_create_init(const struct ns_init_args *a, struct ns_init_result *res, str
 	return 0;
 }
 
-int ns_start(const char *fifo, struct err *e)
+/* Read exec.done until EOF: "0", then an error if init could not go on. */
+static int read_done(int fd, struct err *e)
 {
+	char buf[sizeof(e->msg)];
+	size_t len = 0;
+	ssize_t n;
+
+	if (fcntl(fd, F_SETFL, 0) < 0)
+		return err_sys(e, errno, "exec.done: fcntl");
+	for (;;) {
+		n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || (len += n) == sizeof(buf) - 1)
+			break;
+	}
+	if (n < 0)
+		return err_sys(e, errno, "exec.done: read");
+	if (len == 0)
+		return err_set(e, ESRCH, "container init exited before it was started");
+	buf[len] = '\0';
+	return len > 1 ? err_set(e, ECANCELED, "%s", buf + 1) : 0;
+}
+
+int ns_start(const char *fifo, const char *done, struct err *e)
+{
+	/* opened first: init's end of it is open for as long as init waits */
+	_cleanup_close_ int dfd = open(done, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	/* O_NONBLOCK: with no reader (init gone) open fails instead of hanging */
 	_cleanup_close_ int fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	int r;
 
 	if (fd < 0)
 		return errno == ENXIO ? err_set(e, ESRCH, "container init is not running")
 				      : err_sys(e, errno, "open %s", fifo);
+	if (dfd < 0)
+		return err_sys(e, errno, "open %s", done);
 	/*
 	 * From here on "state" says running.  Unlinked before the write: if
 	 * keel dies in between, init reads EOF and exits (stopped), where the
@@ -355,5 +393,14 @@ int ns_start(const char *fifo, struct err *e)
 	unlink(fifo);
 	if (write(fd, "0", 1) != 1)
 		return err_sys(e, errno, "write %s", fifo);
-	return 0;
+	/*
+	 * Return only once the user's program runs: init writes "0" when
+	 * released and its end closes at execve; a failure after that (a
+	 * startContainer hook, execve itself) comes as text.  A signal sent
+	 * after start returns then reaches the user's program, never keel's
+	 * init, and poststart hooks see that program.
+	 */
+	r = read_done(dfd, e);
+	unlink(done);
+	return r;
 }

@@ -9,7 +9,10 @@
 #             expect_nomatch NAME TEXT REGEX | expect_rc NAME GOT WANT
 #   gates:    need_root | config_has CONFIG_X
 #   keel:     k ARGS... ("$KEEL" --root "$ROOT" ARGS..., bounded by K_TIMEOUT;
-#             create and run get --no-pivot when KEEL_NO_PIVOT=1)
+#             create and run get --no-pivot when KEEL_NO_PIVOT=1; with
+#             KEEL_T_ENOSYS=1 keel runs with close_range and openat2
+#             answering ENOSYS, as on kernels before 5.11 and 5.6, or the
+#             numbers in KEEL_T_ENOSYS_NRS)
 #             new_id [TAG] | state_of ID | status_of ID | pid_of ID
 #             wait_status ID STATUS [SECONDS] | wait_file PATH [SECONDS]
 #             wait_grep FILE REGEX [SECONDS] | wait_pid_gone PID [SECONDS]
@@ -126,6 +129,13 @@ k() {
 		local cmd=$1
 		shift
 		set -- "$cmd" --no-pivot "$@"
+	fi
+	if [ "${KEEL_T_ENOSYS:-}" = 1 ]; then
+		# the kernel as one without close_range (436) and openat2 (437),
+		# the same numbers on every architecture: keel's fallbacks
+		timeout -k 5 "$K_TIMEOUT" "$PROBE" enosys-exec "${KEEL_T_ENOSYS_NRS:-436,437}" \
+			"$KEEL" --root "$ROOT" "$@"
+		return
 	fi
 	timeout -k 5 "$K_TIMEOUT" "$KEEL" --root "$ROOT" "$@"
 }

@@ -23,6 +23,10 @@
  * system call prints "NAME: ERRNONAME" to stderr and exits 1.
  */
 #include <dirent.h>
+#include <linux/seccomp.h>
+#include <linux/filter.h>
+#include <sys/prctl.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -277,6 +281,136 @@ static void nop_handler(int sig)
  * one, then the name of the first that arrives.  A handler is installed as
  * well because PID 1 of a namespace never sees default-action signals.
  */
+
+/* term-wait: a TERM handler is the program's first act; exits 0 on TERM. */
+static void term_exit(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
+
+static int do_term_wait(void)
+{
+	for (;;)
+		pause();
+	return 0;
+}
+
+/*
+ * enosys-exec NR[,NR...] CMD ARGS...: a seccomp filter that answers ENOSYS
+ * for the listed system call numbers, then exec CMD, which inherits it:
+ * the fallbacks keel takes on kernels without close_range or openat2.
+ */
+static int do_enosys_exec(char *list, char **argv)
+{
+	struct sock_filter f[64];
+	struct sock_fprog prog = { .filter = f };
+	int n = 0;
+
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					      offsetof(struct seccomp_data, nr));
+	for (char *t = strtok(list, ","); t && n < 60; t = strtok(NULL, ",")) {
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, atoi(t), 0, 1);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+	}
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	prog.len = n;
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0))
+		return die("PR_SET_SECCOMP");
+	execvp(argv[0], argv);
+	return die(argv[0]);
+}
+
+/*
+ * ptrace-syscall PID NR [ARG...]: attach to PID, make it call NR with the
+ * arguments, print what the call returned, and let it go on as it was:
+ * what an attacker with CAP_SYS_PTRACE in a shared pid namespace does to a
+ * waiting container init.  An argument is a number, or h:PATH: a file
+ * handle for PATH (name_to_handle_at, which needs no privilege) written
+ * into the tracee's stack, below its red zone, and restored afterwards.
+ * x86_64 only.
+ */
+#if defined(__x86_64__)
+#include <sys/ptrace.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+
+struct poke {
+	unsigned long addr, saved[(sizeof(struct file_handle) + MAX_HANDLE_SZ) / 8 + 1];
+	int words;
+};
+
+static int poke_handle(pid_t pid, const char *path, unsigned long sp, struct poke *pk)
+{
+	union {
+		struct file_handle fh;
+		unsigned long w[sizeof(pk->saved) / 8];
+	} h = { .fh.handle_bytes = MAX_HANDLE_SZ };
+	int mount_id;
+
+	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0) < 0)
+		return die("name_to_handle_at");
+	pk->addr = (sp - 1024) & ~15UL;
+	pk->words = (sizeof(h.fh) + h.fh.handle_bytes + 7) / 8;
+	for (int i = 0; i < pk->words; i++) {
+		errno = 0;
+		pk->saved[i] = ptrace(PTRACE_PEEKDATA, pid, pk->addr + 8 * i, 0);
+		if (errno || ptrace(PTRACE_POKEDATA, pid, pk->addr + 8 * i, h.w[i]) < 0)
+			return die("PTRACE_POKEDATA");
+	}
+	return 0;
+}
+
+static int do_ptrace_syscall(int argc, char **argv)
+{
+	pid_t pid = atoi(argv[2]);
+	struct user_regs_struct saved, r;
+	unsigned long *args[] = { &r.rdi, &r.rsi, &r.rdx, &r.r10, &r.r8, &r.r9 };
+	struct poke pk = { 0 };
+	int status;
+
+	if (ptrace(PTRACE_SEIZE, pid, 0, 0) < 0)
+		return die("PTRACE_SEIZE");
+	if (ptrace(PTRACE_INTERRUPT, pid, 0, 0) < 0 || waitpid(pid, &status, __WALL) != pid)
+		return die("PTRACE_INTERRUPT");
+	if (ptrace(PTRACE_GETREGS, pid, 0, &saved) < 0)
+		return die("PTRACE_GETREGS");
+	r = saved;
+	r.rip -= 2;		/* the "syscall" instruction it sleeps behind */
+	r.orig_rax = -1;	/* no restart of the interrupted call */
+	r.rax = strtoll(argv[3], NULL, 0);
+	for (int i = 0; i < 6; i++) {
+		const char *a = 4 + i < argc ? argv[4 + i] : "0";
+
+		if (!strncmp(a, "h:", 2)) {
+			if (pk.words || poke_handle(pid, a + 2, saved.rsp, &pk))
+				return 1;
+			*args[i] = pk.addr;
+		} else {
+			*args[i] = strtoul(a, NULL, 0);
+		}
+	}
+	if (ptrace(PTRACE_SETREGS, pid, 0, &r) < 0 || ptrace(PTRACE_SINGLESTEP, pid, 0, 0) < 0 ||
+	    waitpid(pid, &status, __WALL) != pid || ptrace(PTRACE_GETREGS, pid, 0, &r) < 0)
+		return die("inject");
+	if ((long long)r.rax < 0 && (long long)r.rax > -4096)
+		printf("errno %lld %s\n", -(long long)r.rax, strerror(-(long long)r.rax));
+	else
+		printf("%lld\n", (long long)r.rax);
+	for (int i = 0; i < pk.words; i++)
+		ptrace(PTRACE_POKEDATA, pid, pk.addr + 8 * i, pk.saved[i]);
+	ptrace(PTRACE_SETREGS, pid, 0, &saved);
+	ptrace(PTRACE_DETACH, pid, 0, 0);
+	return 0;
+}
+#else
+static int do_ptrace_syscall(int argc, char **argv)
+{
+	fprintf(stderr, "probe: ptrace-syscall is written for x86_64 only\n");
+	return 3;
+}
+#endif
+
 static int do_signal_wait(void)
 {
 	static const int wanted[] = { SIGTERM, SIGUSR1, SIGUSR2, SIGINT, SIGHUP };
@@ -591,7 +725,8 @@ static int usage(void)
 		"syscall getcwd|syscall personality ARG|fork N SECS\n"
 		"       probe idmap-ok PATH\n"
 		"       probe swap A B SECS\n"
-		"       probe tty | fd-recv SOCK | console-recv SOCK CMD\n");
+		"       probe tty | fd-recv SOCK | console-recv SOCK CMD\n"
+		"       probe term-wait | enosys-exec NR,... CMD... | ptrace-syscall PID NR [ARG...]\n");
 	return 2;
 }
 
@@ -606,6 +741,15 @@ int main(int argc, char **argv)
 	struct utsname u;
 	char **e;
 	mode_t m;
+
+	if (!strcmp(cmd, "term-wait")) {
+		signal(SIGTERM, term_exit);
+		return do_term_wait();
+	}
+	if (!strcmp(cmd, "enosys-exec") && argc > 3)
+		return do_enosys_exec(argv[2], argv + 3);
+	if (!strcmp(cmd, "ptrace-syscall") && argc > 3)
+		return do_ptrace_syscall(argc, argv);
 
 	if (!strcmp(cmd, "pid"))
 		return printf("%d\n", (int)getpid()) < 0;

@@ -47,9 +47,9 @@ host_mnt=$(readlink /proc/self/ns/mnt | sed 's/[][]/\\&/g')
 id=$(new_id)
 if k create --bundle "$B" "$id" >"$TMP/c.out" 2>&1; then ok "create with hooks"; else fail "create with hooks" "$(cat "$TMP/c.out")"; fi
 log=$(cat "$LOG")
-expect_match "prestart ran at create, state creating" "$log" "^prestart status=creating id=$id "
-expect_match "createRuntime ran at create, state creating" "$log" "^createRuntime status=creating id=$id "
-expect_match "createContainer ran at create, state creating" "$log" "^createContainer status=creating id=$id "
+expect_match "prestart ran at create, state created (as crun)" "$log" "^prestart status=created id=$id "
+expect_match "createRuntime ran at create, state created (as crun)" "$log" "^createRuntime status=created id=$id "
+expect_match "createContainer ran at create, state created (as crun)" "$log" "^createContainer status=created id=$id "
 expect_match "createRuntime runs in the runtime's namespaces" "$(grep '^createRuntime' "$LOG")" "host=$(hostname) mnt=$host_mnt"
 expect_match "createContainer runs in the container's uts namespace" "$(grep '^createContainer' "$LOG")" 'host=keel-test'
 expect_nomatch "createContainer runs in the container's mount namespace" "$(grep '^createContainer' "$LOG")" "mnt=$host_mnt"
@@ -115,9 +115,11 @@ add_hooks "$S" '"startContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "exi
 bundle_args "$S" '"/probe","sleep","30"'
 id=$(new_id)
 k create --bundle "$S" "$id" >"$TMP/sf.out" 2>&1
-k start "$id" >/dev/null 2>&1
+k start "$id" >"$TMP/sf-start.out" 2>&1
+expect_rc "start fails when a startContainer hook fails" $? 1
 wait_status "$id" stopped 5 && ok "a failing startContainer hook stops the container" ||
 	fail "a failing startContainer hook stops the container" "status $(status_of "$id")"
-expect_match "the startContainer failure is reported" "$(cat "$TMP/sf.out")" 'hooks.startContainer\[0\]: /bin/sh exited with status 4'
+expect_match "start reports the startContainer failure" "$(cat "$TMP/sf-start.out")" \
+	'^keel: hooks.startContainer\[0\]: /bin/sh exited with status 4$'
 
 done_testing
