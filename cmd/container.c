@@ -133,7 +133,44 @@ int ctr_load(struct container *c, const char *root, const char *id, struct err *
 	return r < 0 ? err_wrap(e, "container \"%s\"", id) : 0;
 }
 
-/* A zombie init has stopped even though its pid is still there. */
+/*
+ * create's lock is made held: an unnamed file in the state dir, locked, then
+ * linked in as "lock".  "state" reads a free lock without state.json as a
+ * create that died, so a lock seen between its open and fcntl would make a
+ * live create look "stopped", then "running".  A create killed before the
+ * link leaves a bare dir ("creating"), after it a free lock ("stopped").
+ */
+static int lock_new_held(struct container *c, struct flock *fl, struct err *e)
+{
+	char path[PATH_MAX + 16], self[32];
+	int fd, saved;
+
+	ctr_path(c, "lock", path, sizeof(path));
+	fd = open(c->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		/* a filesystem without O_TMPFILE: the old window, briefly */
+		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_CREAT | O_EXCL, 0600);
+		if (fd < 0)
+			return err_sys(e, errno, "open %s", path);
+		if (fcntl(fd, F_SETLK, fl) == 0)
+			return fd;
+		saved = errno;
+		goto fail;
+	}
+	if (fcntl(fd, F_SETLK, fl) < 0) {
+		saved = errno;
+		goto fail;
+	}
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, self, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0 ||
+	    (errno == ENOENT && linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) == 0))
+		return fd;
+	saved = errno;
+fail:
+	close(fd);
+	return err_sys(e, saved, "lock %s", path);
+}
+
 int ctr_lock(struct container *c, bool create, struct err *e)
 {
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
@@ -141,15 +178,17 @@ int ctr_lock(struct container *c, bool create, struct err *e)
 	struct stat st;
 	int fd;
 
-	/*
-	 * Only create makes the lock: a waiter must never make a new one.  It
-	 * is made under another name and renamed once held, since "state"
-	 * reads a free lock without state.json as a create that died: seen
-	 * between open and fcntl, a live create looked "stopped".
-	 */
-	ctr_path(c, create ? "lock.new" : "lock", path, sizeof(path));
-	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT | O_EXCL : 0), 0600);
-	if (fd < 0 && errno == ENOENT && !create) {
+	if (create) {
+		fd = lock_new_held(c, &fl, e);
+		if (fd < 0)
+			return -1;
+		c->lock_fd = fd;
+		return 0;
+	}
+	/* only create makes the lock: a waiter must never make a new one */
+	ctr_path(c, "lock", path, sizeof(path));
+	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && errno == ENOENT) {
 		/* a create killed between mkdir and the lock left a bare dir */
 		if (stat(c->dir, &st) == 0)
 			return 0;
@@ -170,18 +209,6 @@ int ctr_lock(struct container *c, bool create, struct err *e)
 		close(fd);
 		return err_set(e, ENOENT, "container \"%s\" does not exist", c->id);
 	}
-	if (create) {
-		char final[PATH_MAX + 16];
-
-		ctr_path(c, "lock", final, sizeof(final));
-		if (rename(path, final) < 0) {
-			int saved = errno;
-
-			unlink(path);
-			close(fd);
-			return err_sys(e, saved, "rename %s", path);
-		}
-	}
 	c->lock_fd = fd;
 	return 0;
 }
@@ -198,6 +225,7 @@ int ctr_load_locked(struct container *c, const char *root, const char *id, struc
 	return r;
 }
 
+/* A zombie init has stopped even though its pid is still there. */
 bool ctr_alive(const struct container *c)
 {
 	unsigned long long t;
