@@ -65,7 +65,7 @@ const char *cg_unified_ctl(const char *key, char buf[32]);
 int v1_create(const char *path, const struct spec_resources *r, struct err *e);
 int v1_update(const char *path, const struct spec_resources *r, struct err *e);
 int v1_enter(const char *path, pid_t pid, struct err *e);
-int v1_destroy(const char *path, struct err *e);
+int v1_destroy(const struct cg *cg, struct err *e);
 int v1_freeze(const char *path, bool frozen, struct err *e);
 bool v1_frozen(const char *path);
 /* v1's driver operations that the hybrid driver shares */
@@ -81,7 +81,9 @@ int v2_create(const char *mnt, const char *path, const struct spec_resources *r,
 int v2_update(const char *mnt, const char *path, const struct spec_resources *r,
 	      struct err *e);
 int v2_enter(const char *mnt, const char *path, pid_t pid, struct err *e);
-int v2_destroy(const char *mnt, const char *path, struct err *e);
+int v2_destroy(const char *mnt, const struct cg *cg, struct err *e);
+/* cg_destroy() of one directory, by cg->made and cg->alone */
+int cg_remove(const struct cg *cg, const char *dir, struct err *e);
 int v2_freeze(const char *mnt, const char *path, bool frozen, struct err *e);
 bool v2_has_controller(const char *mnt, const char *name);
 

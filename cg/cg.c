@@ -165,6 +165,7 @@ int cg_open_kind(struct cg *cg, const char *path, const char *id, enum cg_kind k
 	cg->host = kind;
 	cg->drv = pick(kind);
 	cg->spec = NULL;
+	cg->made = cg->alone = false;
 	return 0;
 }
 
@@ -425,6 +426,27 @@ int cg_rmtree(const char *dir, struct err *e)
 	}
 	closedir(d);
 	return rc ? rc : rmdir_retry(dir, e);
+}
+
+int cg_remove(const struct cg *cg, const char *dir, struct err *e)
+{
+	if (!cg->made)
+		return 0;
+	if (cg->alone)
+		return cg_rmtree(dir, e);
+	/* shared: the last one out removes it; never a child of another's */
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
+	if (errno == EBUSY || errno == ENOTEMPTY)
+		return err_set(e, EBUSY, "cgroup %s is not empty: left in place", dir);
+	return err_sys(e, errno, "rmdir %s", dir);
+}
+
+bool cg_exists(struct cg *cg)
+{
+	_cleanup_free_ char *dir = cg->drv->procs_dir(cg);
+
+	return dir && access(dir, F_OK) == 0;
 }
 
 static int read_procs(const char *dir, pid_t **pids, size_t *n, struct err *e)

@@ -49,6 +49,15 @@ struct cg {
 	enum cg_kind host;
 	char path[4096];	/* cgroupsPath, absolute, e.g. "/keel/<id>" */
 	const struct spec *spec;	/* for create: linux.devices; NULL: none */
+	/*
+	 * What cg_destroy() may do, set by the caller (cg_open(): neither).
+	 * keel removes only a cgroup it made, and kills through it (v2
+	 * cgroup.kill, a recursive removal) only when nothing but the
+	 * container's own processes is in it: a cgroupsPath that names a
+	 * host's or another container's cgroup is never emptied.
+	 */
+	bool made;		/* keel made the leaf, for this or a sibling container */
+	bool alone;		/* only the container's processes are in it */
 };
 
 enum cg_kind cg_detect(void);
@@ -93,9 +102,17 @@ static inline int cg_enter(struct cg *cg, pid_t pid, struct err *e)
 }
 
 /*
- * Remove the cgroup (and its children); processes must be gone (v2 kills
- * leftovers through cgroup.kill).  Safe after a failed or partial
- * cg_create() and on a cgroup already removed.
+ * Does the container's cgroup exist already (before cg_create())?  The
+ * caller then knows keel did not make it.
+ */
+bool cg_exists(struct cg *cg);
+
+/*
+ * Remove what keel made, as cg->made and cg->alone allow: made and alone,
+ * the cgroup and its children (v2 kills leftovers through cgroup.kill);
+ * made, not alone, only the leaf and only if it is empty (-EBUSY with
+ * "cgroup ... is not empty" otherwise); not made, nothing.  Safe after a
+ * failed or partial cg_create() and on a cgroup already removed.
  */
 static inline int cg_destroy(struct cg *cg, struct err *e)
 {

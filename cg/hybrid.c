@@ -51,10 +51,10 @@ static int drv_enter(struct cg *cg, pid_t pid, struct err *e)
 static int drv_destroy(struct cg *cg, struct err *e)
 {
 	struct err e2;
-	int rc = IS_ENABLED(CONFIG_CGROUP_V2) ? v2_destroy(CG_UNIFIED, cg->path, &e2) : 0;
+	int rc = IS_ENABLED(CONFIG_CGROUP_V2) ? v2_destroy(CG_UNIFIED, cg, &e2) : 0;
 
 	/* the v1 side goes even if the unified side failed; v1's error wins */
-	if (v1_destroy(cg->path, e))
+	if (v1_destroy(cg, e))
 		return -e->code;
 	if (rc)
 		*e = e2;

@@ -207,8 +207,9 @@ int v1_enter(const char *path, pid_t pid, struct err *e)
 	return 0;
 }
 
-int v1_destroy(const char *path, struct err *e)
+int v1_destroy(const struct cg *cg, struct err *e)
 {
+	const char *path = cg->path;
 	_cleanup_free_ struct hier *h = NULL;
 	size_t n = hiers(&h);
 	int first = 0;
@@ -217,7 +218,7 @@ int v1_destroy(const char *path, struct err *e)
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *dir = xasprintf("%s%s", h[i].mnt, path);
 		struct err e2;
-		int rc = cg_rmtree(dir, &e2);
+		int rc = cg_remove(cg, dir, &e2);
 
 		if (rc && !first) {
 			first = rc;
@@ -266,7 +267,7 @@ static int drv_enter(struct cg *cg, pid_t pid, struct err *e)
 
 static int drv_destroy(struct cg *cg, struct err *e)
 {
-	return v1_destroy(cg->path, e);
+	return v1_destroy(cg, e);
 }
 
 int v1_drv_freeze(struct cg *cg, bool frozen, struct err *e)

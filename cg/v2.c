@@ -124,15 +124,19 @@ int v2_enter(const char *mnt, const char *path, pid_t pid, struct err *e)
 	return cg_write(dir, "cgroup.procs", val, e);
 }
 
-int v2_destroy(const char *mnt, const char *path, struct err *e)
+int v2_destroy(const char *mnt, const struct cg *cg, struct err *e)
 {
-	_cleanup_free_ char *dir = xasprintf("%s%s", mnt, path);
+	_cleanup_free_ char *dir = xasprintf("%s%s", mnt, cg->path);
 	_cleanup_free_ char *kill_file = xasprintf("%s/cgroup.kill", dir);
 
-	/* cgroup.kill (5.14+) also reaches tasks in sub-cgroups we never saw */
-	if (access(kill_file, W_OK) == 0 && !cg_has_line(dir, "cgroup.events", "populated 0"))
+	/*
+	 * cgroup.kill (5.14+) also reaches tasks in sub-cgroups we never saw,
+	 * which is why it is for a cgroup that holds the container alone.
+	 */
+	if (cg->made && cg->alone && access(kill_file, W_OK) == 0 &&
+	    !cg_has_line(dir, "cgroup.events", "populated 0"))
 		cg_write(dir, "cgroup.kill", "1", &(struct err){ 0 });
-	return cg_rmtree(dir, e);
+	return cg_remove(cg, dir, e);
 }
 
 int v2_freeze(const char *mnt, const char *path, bool frozen, struct err *e)
@@ -167,7 +171,7 @@ static int drv_enter(struct cg *cg, pid_t pid, struct err *e)
 
 static int drv_destroy(struct cg *cg, struct err *e)
 {
-	return v2_destroy(CG_MNT, cg->path, e);
+	return v2_destroy(CG_MNT, cg, e);
 }
 
 static int drv_freeze(struct cg *cg, bool frozen, struct err *e)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cg/cg.h"
@@ -69,6 +70,10 @@ int ctr_save(const struct container *c, struct err *e)
 	jw_str(&w, "created", c->created);
 	jw_int(&w, "owner", c->owner);
 	jw_str(&w, "cgroupsPath", c->cgroup);
+	if (c->pidns)
+		jw_int(&w, "pidns", (long long)c->pidns);
+	if (c->mntns)
+		jw_int(&w, "mntns", (long long)c->mntns);
 	jw_close(&w, '}');
 	json = jw_finish(&w);
 	ctr_path(c, "state.json", path, sizeof(path));
@@ -95,6 +100,8 @@ int ctr_parse_state(struct container *c, const char *text, struct err *e)
 	c->pid = st->pid;
 	c->start_time = st->start_time;
 	c->owner = st->owner;
+	c->pidns = st->pidns;
+	c->mntns = st->mntns;
 	r = copy(c->bundle, sizeof(c->bundle), st->bundle, "bundle", e);
 	if (r == 0)
 		r = copy(c->rootfs, sizeof(c->rootfs), st->rootfs, "rootfs", e);
@@ -121,6 +128,8 @@ int ctr_load(struct container *c, const char *root, const char *id, struct err *
 			return err_set(e, ENOENT, "container \"%s\" does not exist", id);
 		return err_sys(e, errno, "stat %s", c->dir);
 	}
+	ctr_path(c, "cgroup.made", path, sizeof(path));
+	c->cg_made = access(path, F_OK) == 0;
 	ctr_path(c, "state.json", path, sizeof(path));
 	r = read_file(path, &text, NULL, e);
 	if (r == -ENOENT) {
@@ -378,10 +387,116 @@ int ctr_pids(const struct container *c, pid_t **pids, size_t *n, struct err *e)
 	*n = 0;
 	if (!ctr_alive(c))
 		return 0;
-	if (c->cgroup[0] && cg_open(&cg, c->cgroup, c->id, e) == 0 && cg_tracks(&cg))
-		return cg_pids(&cg, pids, n, e);
+	if (c->cgroup[0] && cg_open(&cg, c->cgroup, c->id, e) == 0 && cg_tracks(&cg)) {
+		size_t k = 0;
+
+		if (cg_pids(&cg, pids, n, e) < 0)
+			return -e->code;
+		/* a shared or the host's cgroup: the container's own only */
+		for (size_t i = 0; i < *n; i++)
+			if (ctr_owns(c, (*pids)[i]))
+				(*pids)[k++] = (*pids)[i];
+		*n = k;
+		return 0;
+	}
 	err_clear(e);
 	return pidns_pids(c, pids, n, e);
+}
+
+/* Inode of /proc/<pid>/ns/<name> (pid 0: self); 0 if unreadable. */
+static unsigned long long ns_ino(pid_t pid, const char *name)
+{
+	char path[64];
+	struct stat st;
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
+	else
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	return stat(path, &st) == 0 ? (unsigned long long)st.st_ino : 0;
+}
+
+void ctr_record_ns(struct container *c)
+{
+	unsigned long long pidns = ns_ino(c->pid, "pid"), mntns = ns_ino(c->pid, "mnt");
+
+	c->pidns = pidns != ns_ino(0, "pid") ? pidns : 0;
+	c->mntns = mntns != ns_ino(0, "mnt") ? mntns : 0;
+}
+
+static bool owns(const struct container *c, bool alive, pid_t pid)
+{
+	/* a pid namespace dies with its init: nothing of it outlives it */
+	if (c->pidns)
+		return alive && ns_ino(pid, "pid") == c->pidns;
+	if (c->mntns)
+		return ns_ino(pid, "mnt") == c->mntns;
+	/* no namespace tells them apart (or a create died before state.json) */
+	return c->cg_made || (alive && pid == c->pid);
+}
+
+bool ctr_owns(const struct container *c, pid_t pid)
+{
+	return owns(c, ctr_alive(c), pid);
+}
+
+bool ctr_cgroup_made(const char *root, const char *self, const char *path)
+{
+	DIR *d = opendir(root);
+	struct dirent *de;
+	bool made = false;
+
+	while (d && !made && (de = readdir(d))) {
+		struct container c;
+		struct err e;
+
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, self) ||
+		    ctr_load(&c, root, de->d_name, &e) < 0)
+			continue;
+		made = c.cg_made && c.has_state && !strcmp(c.cgroup, path);
+	}
+	if (d)
+		closedir(d);
+	return made;
+}
+
+int ctr_wait_gone(const struct container *c, struct err *e)
+{
+	for (int i = 0; i < 500; i++) {
+		if (!ctr_alive(c))
+			return 0;
+		nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+	}
+	return err_set(e, ETIMEDOUT, "container init (pid %d) did not die", (int)c->pid);
+}
+
+int ctr_cg_destroy(const struct container *c, struct cg *cg, bool kill_own, struct err *e)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	bool alive = ctr_alive(c);
+	size_t n = 0, k = 0;
+
+	cg->made = c->cg_made;
+	cg->alone = true;
+	if (cg_pids(cg, &pids, &n, e) < 0 && e->code != ENOENT)
+		return -e->code;
+	err_clear(e);
+	/* whose is whose is decided while init still lives, then they die */
+	for (size_t i = 0; i < n; i++) {
+		if (owns(c, alive, pids[i]))
+			pids[k++] = pids[i];
+		else
+			cg->alone = false;
+	}
+	if (kill_own) {
+		if (alive)
+			kill(c->pid, SIGKILL);
+		for (size_t i = 0; i < k; i++)
+			kill(pids[i], SIGKILL);
+		if (alive && ctr_wait_gone(c, e) < 0)
+			return -e->code;
+	}
+	return cg_destroy(cg, e);
 }
 
 /* poststart and poststop: a failure is reported and the lifecycle goes on. */

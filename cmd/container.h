@@ -7,6 +7,12 @@
  *   exec.fifo   exists from create until start
  *   exec.done   init writes "0" when start releases it, an error if it
  *               fails before execve; start reads it to EOF (see ns_start)
+ *   cgroup.made keel made the container's cgroup (or a sibling container in
+ *               the same --root did): written before the mkdir, so that a
+ *               create killed midway is undone as far as it went, and
+ *               only then.  Without it the cgroup is the host's or a
+ *               client's: keel kills only the container's processes in it
+ *               and never removes it.
  * The directory existing without "state" means create is (or died) midway.
  */
 #ifndef KEEL_CMD_CONTAINER_H
@@ -16,6 +22,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cg/cg.h"
 #include "lib/err.h"
 #include "spec/spec.h"
 
@@ -31,6 +38,9 @@ struct container {
 	char created[64];		/* RFC 3339, UTC */
 	uid_t owner;
 	char cgroup[PATH_MAX];		/* cgroupsPath as resolved at create */
+	bool cg_made;			/* <dir>/cgroup.made is there */
+	/* init's pid and mount namespaces (inodes); 0: keel's own, or unknown */
+	unsigned long long pidns, mntns;
 	bool has_state;
 	int lock_fd;			/* held by ctr_lock(), -1 otherwise */
 };
@@ -62,6 +72,28 @@ bool ctr_alive(const struct container *c);
  * mode) from init's pid namespace.  *pids is malloc'd.
  */
 int ctr_pids(const struct container *c, pid_t **pids, size_t *n, struct err *e);
+/* After create's clone: record init's namespaces in c (ctr_owns() reads them). */
+void ctr_record_ns(struct container *c);
+/*
+ * Is pid one of the container's processes?  Those in init's pid namespace
+ * when it has one of its own, else those in init's mount namespace; with
+ * neither, any process in a cgroup keel made, only init in another.
+ */
+bool ctr_owns(const struct container *c, pid_t pid);
+/*
+ * Take the container's cgroup down: SIGKILL the container's processes in it
+ * (kill_own), then remove what keel made (cg_destroy(): all of it when
+ * nothing else is in it, else only an empty leaf).  Another's process in
+ * the cgroup is never signalled.
+ */
+int ctr_cg_destroy(const struct container *c, struct cg *cg, bool kill_own, struct err *e);
+/*
+ * Did a container in root other than self make cgroupsPath path (its
+ * cgroup.made)?  Then a container that joins it shares in its removal.
+ */
+bool ctr_cgroup_made(const char *root, const char *self, const char *path);
+/* init is not our child (create exited): poll until its pid is gone (5 s). */
+int ctr_wait_gone(const struct container *c, struct err *e);
 /* Remove <root>/<id> and everything in it. */
 int ctr_remove_dir(const struct container *c, struct err *e);
 /* The runtime-spec state document (runc's key order); malloc'd. */

@@ -217,6 +217,33 @@ static int enter_cgroup(pid_t pid, void *data, struct err *e)
 	return m->have_cg ? cg_enter(&m->cg, pid, e) : 0;
 }
 
+/*
+ * Whose is the cgroup?  One that is not there yet is keel's, and so is one
+ * a container in this --root made: cgroup.made says so (before the mkdir,
+ * so that a create killed midway leaves nothing).  Any other is the host's
+ * or a client's, joined as runc joins it, with its warning when processes
+ * are in it already; keel will never kill them nor remove it.
+ */
+static int claim_cgroup(struct made *m, const char *root, struct err *e)
+{
+	bool existed = cg_exists(&m->cg);
+	_cleanup_free_ pid_t *pids = NULL;
+	char path[PATH_MAX + 16];
+	size_t n = 0;
+
+	if (existed && cg_pids(&m->cg, &pids, &n, e) == 0 && n)
+		log_warn("container's cgroup %s is not empty: %zu process(es) found", m->cg.path, n);
+	err_clear(e);
+	/* what cg_create() may undo by itself: only a cgroup it made now */
+	m->cg.made = !existed;
+	m->cg.alone = true;
+	if (existed && !ctr_cgroup_made(root, m->c.id, m->cg.path))
+		return 0;
+	ctr_path(&m->c, "cgroup.made", path, sizeof(path));
+	m->c.cg_made = true;
+	return write_file_atomic(path, "", 0, 0600, e);
+}
+
 static void undo(struct made *m)
 {
 	struct err ignored;
@@ -228,7 +255,7 @@ static void undo(struct made *m)
 		waitpid(m->pid, NULL, 0);
 	}
 	if (m->have_cg)
-		cg_destroy(&m->cg, &ignored);
+		ctr_cg_destroy(&m->c, &m->cg, true, &ignored);
 	/* the lock's fd goes first: with the fd table full, the removal needs it */
 	if (m->have_dir) {
 		close(m->c.lock_fd);
@@ -332,6 +359,9 @@ static int spawn(struct made *m, const struct spec *s, const struct create_opts 
 	if (r < 0)
 		return r;
 	m->pid = res.pid;
+	m->c.pid = res.pid;
+	/* at once: an undo from here on must tell the container's pids apart */
+	ctr_record_ns(&m->c);
 	m->console = res.console_master;
 	if (m->console >= 0 && o->console_socket) {
 		r = console_send(o->console_socket, m->console, res.console_name, e);
@@ -393,6 +423,9 @@ static int do_create(struct globals *g, const char *id, struct create_opts *o,
 		log_debug("%s: cgroup %s (%s driver)", id, m->cg.path, m->cg.drv->name);
 		snprintf(m->c.cgroup, sizeof(m->c.cgroup), "%s", m->cg.path);
 		m->cg.spec = s;
+		r = claim_cgroup(m, g->root, e);
+	}
+	if (r == 0) {
 		r = cg_create(&m->cg, s->linux.resources, e);
 		m->have_cg = true;	/* a partial create is undone too */
 	}
@@ -519,8 +552,8 @@ static int attach(struct made *m, const struct create_opts *o)
 	status = wait_container(m->pid);
 	m->pid = -1;
 	if (!o->keep) {
-		if (m->have_cg)
-			cg_destroy(&m->cg, &e);
+		if (m->have_cg && ctr_cg_destroy(&m->c, &m->cg, true, &e) < 0)
+			log_warn("%s", e.msg);
 		ctr_remove_dir(&m->c, &e);
 		cmd_hooks_after(&m->c, m->spec, SPEC_HOOK_POSTSTOP, CTR_STOPPED);
 	}

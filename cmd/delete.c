@@ -16,30 +16,6 @@ static const char usage[] =
 	"Delete a stopped (or created) container: its cgroup and state.  With\n"
 	"--force, kill it first if it is still running.\n";
 
-/* init is not our child (create exited): poll until its pid is gone. */
-static int wait_gone(const struct container *c, struct err *e)
-{
-	for (int i = 0; i < 500; i++) {
-		if (!ctr_alive(c))
-			return 0;
-		nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
-	}
-	return err_set(e, ETIMEDOUT, "container init (pid %d) did not die", (int)c->pid);
-}
-
-/* Kill whatever is left in the cgroup (processes init did not take along). */
-static int kill_rest(struct cg *cg, struct err *e)
-{
-	_cleanup_free_ pid_t *pids = NULL;
-	size_t n = 0;
-
-	if (cg_pids(cg, &pids, &n, e) < 0)
-		return -e->code;
-	for (size_t i = 0; i < n; i++)
-		kill(pids[i], SIGKILL);
-	return 0;
-}
-
 static int destroy(struct container *c, const struct spec *s, struct err *e)
 {
 	struct cg cg;
@@ -56,17 +32,19 @@ static int destroy(struct container *c, const struct spec *s, struct err *e)
 	if (have_cg && cg_frozen(&cg))
 		cg_freeze(&cg, false, e);
 	err_clear(e);
-	if (ctr_alive(c)) {
-		kill(c->pid, SIGKILL);
-		if (wait_gone(c, e) < 0)
-			return -e->code;
-	}
 	if (have_cg) {
-		kill_rest(&cg, e);
-		err_clear(e);
-		if (cg_destroy(&cg, e) < 0)
+		/* init, and what it did not take along; never another's */
+		int r = ctr_cg_destroy(c, &cg, true, e);
+
+		if (r == -ETIMEDOUT)
+			return r;
+		if (r < 0)
 			log_warn("delete %s: %s", c->id, e->msg);
 		err_clear(e);
+	} else if (ctr_alive(c)) {
+		kill(c->pid, SIGKILL);
+		if (ctr_wait_gone(c, e) < 0)
+			return -e->code;
 	}
 	return ctr_remove_dir(c, e);
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -15,6 +17,35 @@ static struct {
 
 static const char *const level_names[] = { "error", "warning", "info", "debug" };
 
+/*
+ * A new log file is ours (O_EXCL|O_NOFOLLOW).  An existing one must be a
+ * regular file or a character device (a tty, /dev/null), opened without
+ * following a link: in a directory others can write, a link to
+ * /etc/shadow or a fifo nobody reads (open would block) must not be what
+ * root appends to.  Under /dev and /proc, where nobody else makes names,
+ * links are followed and pipes taken: /dev/stderr, /proc/self/fd/N.
+ * -2: there and not a file keel may write.
+ */
+static int open_log(const char *path)
+{
+	bool alias = !strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6);
+	struct stat st;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
+
+	if (fd >= 0 || errno != EEXIST)
+		return fd;
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NONBLOCK | (alias ? 0 : O_NOFOLLOW));
+	if (fd < 0)
+		return errno == ELOOP || errno == ENXIO ? -2 : -1;
+	if (fstat(fd, &st) < 0 ||
+	    !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode) || (alias && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))))) {
+		close(fd);
+		return -2;
+	}
+	fcntl(fd, F_SETFL, O_APPEND);
+	return fd;
+}
+
 int log_init(const char *path, const char *format, bool debug, struct err *e)
 {
 	lg.debug = debug;
@@ -24,7 +55,9 @@ int log_init(const char *path, const char *format, bool debug, struct err *e)
 		return err_set(e, EINVAL, "--log-format: unknown format \"%s\" (text or json)", format);
 	if (!path || !*path)
 		return 0;
-	lg.fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	lg.fd = open_log(path);
+	if (lg.fd == -2)
+		return err_set(e, EEXIST, "--log %s: exists and is not a regular file", path);
 	if (lg.fd < 0)
 		return err_sys(e, errno, "--log %s", path);
 	return 0;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -149,15 +151,42 @@ int write_file(const char *path, const char *buf, size_t len, struct err *e)
 	return 0;
 }
 
+/*
+ * A new file next to path, by a name nobody can foresee, that is ours: in a
+ * world-writable directory (a --pid-file in /tmp) another user could have
+ * made "<path>.tmp.<pid>" a fifo (open would block for ever) or a file of
+ * theirs (they would own the result).  O_EXCL|O_NOFOLLOW refuses both.
+ */
+static int open_new_tmp(const char *path, mode_t mode, char **tmp, struct err *e)
+{
+	for (int i = 0; i < 16; i++) {
+		unsigned int salt = 0;
+		int fd;
+
+		if (getrandom(&salt, sizeof(salt), GRND_NONBLOCK) != sizeof(salt))
+			salt ^= (unsigned int)(uintptr_t)&salt ^ (unsigned int)i * 2654435761u;
+		free(*tmp);
+		*tmp = xasprintf("%s.tmp.%d.%08x", path, (int)getpid(), salt);
+		fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+		if (fd >= 0 || errno != EEXIST)
+			return fd >= 0 ? fd : err_sys(e, errno, "create %s", *tmp);
+	}
+	return err_set(e, EEXIST, "create %s: File exists", *tmp);
+}
+
 int write_file_atomic(const char *path, const char *buf, size_t len, mode_t mode,
 		      struct err *e)
 {
-	_cleanup_free_ char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-	int r, saved;
+	_cleanup_free_ char *tmp = NULL;
+	struct stat st;
+	int fd, r, saved;
 
+	/* rename() would replace a fifo or a directory's entry: say so instead */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return err_set(e, EEXIST, "%s: exists and is not a regular file", path);
+	fd = open_new_tmp(path, mode, &tmp, e);
 	if (fd < 0)
-		return err_sys(e, errno, "create %s", tmp);
+		return fd;
 	/*
 	 * No fsync: the rename makes the update atomic for every reader, which
 	 * is what a crash of keel needs; state does not outlive a reboot (the

@@ -28,6 +28,17 @@ static int check_option(const char *o, size_t i, size_t j, struct err *e)
 	return 0;
 }
 
+/* "/", "//", "/./": nothing but slashes and dots-as-components */
+static bool is_root_path(const char *p)
+{
+	if (*p++ != '/')
+		return false;
+	for (; *p; p++)
+		if (*p != '/' && !(*p == '.' && (p[1] == '/' || !p[1]) && p[-1] == '/'))
+			return false;
+	return true;
+}
+
 int mnt_check(const struct spec *s, struct err *e)
 {
 	/* Without one, the mounts and pivot_root would change the host's. */
@@ -45,6 +56,11 @@ int mnt_check(const struct spec *s, struct err *e)
 				return -e->code;
 		if (mnt_idmap_check(s, i, e) < 0)
 			return -e->code;
+		/* pivot_root moves to the rootfs under it: the mount would be lost */
+		if (m->destination && is_root_path(m->destination))
+			return err_set(e, EINVAL, "mounts[%zu].destination: \"%s\": a mount on the "
+				       "container's / has no effect (root.path is its root)",
+				       i, m->destination);
 	}
 	return 0;
 }

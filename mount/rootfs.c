@@ -7,6 +7,7 @@
  * a read-only root.
  */
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -81,6 +82,31 @@ static int mount_fs(int rootfd, const struct spec_mount *m, size_t i, bool cgns,
 	return 0;
 }
 
+/*
+ * A procfs or sysfs goes only on an ordinary directory, as runc has it:
+ * mounted through a link (resolved in the root or not) it lands somewhere
+ * the config did not name, the shape of CVE-2019-16884 (an image's /proc
+ * link that made keel's later /proc writes miss the real procfs).
+ */
+static int check_fs_dest(int rootfd, const struct spec_mount *m, size_t i, struct err *e)
+{
+	_cleanup_free_ char *dir = xstrdup(m->destination);
+	_cleanup_close_ int pfd = -1;
+	char *base = strrchr(dir, '/');
+	struct stat st;
+
+	if (!base || !base[1])
+		return 0;
+	*base++ = '\0';
+	pfd = mnt_open_in_root(rootfd, *dir ? dir : "/", MNT_NO_CREATE, e);
+	err_clear(e);
+	if (pfd < 0 || fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISDIR(st.st_mode))
+		return 0;
+	return err_set(e, ENOTDIR, "mounts[%zu].destination: %s is %s: a %s must be mounted on "
+		       "an ordinary directory", i, m->destination,
+		       S_ISLNK(st.st_mode) ? "a symlink" : "not a directory", m->type);
+}
+
 static int mount_one(int rootfd, const struct spec_mount *m, size_t i, int mfd, bool cgns,
 		     struct err *e)
 {
@@ -90,6 +116,9 @@ static int mount_one(int rootfd, const struct spec_mount *m, size_t i, int mfd, 
 
 	if (!m->bind && !m->type)
 		return err_set(e, EINVAL, "mounts[%zu].type: required unless the mount is a bind mount", i);
+	if (!mnt_is_bind(m) && (!strcmp(m->type, "proc") || !strcmp(m->type, "sysfs")) &&
+	    check_fs_dest(rootfd, m, i, e) < 0)
+		return -e->code;
 	r = mnt_is_bind(m) ? mount_bind(rootfd, m, i, mfd, e) : mount_fs(rootfd, m, i, cgns, e);
 	if (r == 0)
 		r = mnt_setattr(rootfd, m, i, e);
@@ -128,8 +157,92 @@ static int mounts_and_devices(const struct spec *s, int rootfd, const int *mount
 	return 0;
 }
 
+/* mountinfo's octal escapes (\040 for a space) decoded in place */
+static void unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+/*
+ * One mountinfo line: the mount point of a whole procfs or sysfs (its root
+ * is "/") outside the rootfs, or NULL.
+ */
+static char *full_proc_or_sys(char *line, const char *rootfs)
+{
+	char *f[5], *dash = strstr(line, " - "), *save = NULL, *type;
+	size_t n = strlen(rootfs);
+	int i;
+
+	if (!dash)
+		return NULL;
+	type = strtok_r(dash + 3, " ", &save);
+	if (!type || (strcmp(type, "proc") && strcmp(type, "sysfs")))
+		return NULL;
+	*dash = '\0';
+	save = NULL;
+	for (i = 0; i < 5 && (f[i] = strtok_r(i ? NULL : line, " ", &save)); i++)
+		;
+	if (i < 5 || strcmp(f[3], "/"))
+		return NULL;
+	unescape(f[4]);
+	if (!strncmp(f[4], rootfs, n) && (f[4][n] == '/' || !f[4][n]))
+		return NULL;
+	return f[4];
+}
+
+/*
+ * --no-pivot keeps the host's mount tree below the chroot, and a procfs or
+ * sysfs of the host's there is what the kernel's mount-visibility check
+ * (mount_too_revealing) compares a new procfs with: a container process in
+ * a nested user and pid namespace could mount a fresh, unmasked /proc (as
+ * runc's no_pivot test shows).  Detach each such mount in the container's
+ * mount namespace, as a slave so that nothing reaches the host; where that
+ * is refused, cover it with an empty tmpfs.
+ */
+static int hide_host_procfs(int rootfd, struct err *e)
+{
+	_cleanup_free_ char *mi = NULL;
+	char rootfs[PATH_MAX], fdp[FD_PATH_MAX];
+	char *save = NULL, *line, *mp;
+	ssize_t n;
+
+	n = readlink(fd_path(fdp, rootfd), rootfs, sizeof(rootfs) - 1);
+	if (n <= 0)
+		return err_sys(e, errno, "--no-pivot: rootfs path");
+	rootfs[n] = '\0';
+	if (read_file("/proc/self/mountinfo", &mi, NULL, e) < 0)
+		return err_wrap(e, "--no-pivot");
+	for (line = strtok_r(mi, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		mp = full_proc_or_sys(line, rootfs);
+		if (!mp)
+			continue;
+		/* a submount of one already detached: EINVAL or ENOENT, gone */
+		if (mount(NULL, mp, NULL, MS_SLAVE | MS_REC, NULL) < 0 &&
+		    (errno == EINVAL || errno == ENOENT))
+			continue;
+		if (umount2(mp, MNT_DETACH) == 0 || errno == EINVAL || errno == ENOENT)
+			continue;
+		if (mount("tmpfs", mp, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0") < 0)
+			return err_sys(e, errno, "--no-pivot: hide the host's %s", mp);
+	}
+	return 0;
+}
+
 static int do_pivot(int rootfd, bool no_pivot, struct err *e)
 {
+	if (no_pivot && hide_host_procfs(rootfd, e) < 0)
+		return -e->code;
 	if (fchdir(rootfd) < 0)
 		return err_sys(e, errno, "chdir to rootfs");
 	if (no_pivot) {

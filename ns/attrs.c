@@ -12,6 +12,7 @@
 #include <linux/magic.h>
 #include <stdio.h>
 #include <sys/personality.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -117,9 +118,35 @@ static const struct {
 	{ "fs.mqueue.", SPEC_NS_IPC }, { "net.", SPEC_NS_NETWORK },
 };
 
+static bool same_file(const char *p, const struct stat *a)
+{
+	struct stat b;
+
+	return stat(p, &b) == 0 && a->st_ino == b.st_ino && a->st_dev == b.st_dev;
+}
+
+/*
+ * Does ns join the host's namespace of its kind: keel's own (keel checks
+ * before init enters the spec's namespaces) or pid 1's (a path such as
+ * /proc/1/ns/net)?  Then a write into it is a write into the host's.
+ */
+static bool joins_hosts(const struct spec_ns *ns)
+{
+	static const char *const file[] = { [SPEC_NS_IPC] = "ipc", [SPEC_NS_NETWORK] = "net" };
+	char self[32], init[32];
+	struct stat a;
+
+	if (!ns->path || ns->type >= ARRAY_SIZE(file) || !file[ns->type] || stat(ns->path, &a) < 0)
+		return false;
+	snprintf(self, sizeof(self), "/proc/self/ns/%s", file[ns->type]);
+	snprintf(init, sizeof(init), "/proc/1/ns/%s", file[ns->type]);
+	return same_file(self, &a) || same_file(init, &a);
+}
+
 /*
  * Only keys of a namespace the container has of its own: any other sysctl
- * would be written into the host's kernel.
+ * would be written into the host's kernel (runc: "not allowed in host
+ * network namespace").
  */
 int sysctl_check(const struct spec *s, struct err *e)
 {
@@ -142,6 +169,9 @@ int sysctl_check(const struct spec *s, struct err *e)
 		if (!spec_ns_find(s, ns))
 			return err_set(e, EPERM, "linux.sysctl.%s: needs a %s namespace of the "
 				       "container's own", k, spec_ns_name(ns));
+		if (joins_hosts(spec_ns_find(s, ns)))
+			return err_set(e, EPERM, "linux.sysctl.%s: not allowed in the host's %s "
+				       "namespace", k, spec_ns_name(ns));
 	}
 	return 0;
 }

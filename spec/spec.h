@@ -446,6 +446,7 @@ struct spec_state {
 	int64_t pid;
 	uint64_t start_time;	/* of pid, in clock ticks since boot */
 	int64_t owner;
+	uint64_t pidns, mntns;	/* init's namespaces (inode), 0: keel's own */
 	char *bundle, *rootfs, *created, *cgroup;
 	void *arena;
 };

@@ -18,6 +18,8 @@ static const struct field state_fields[] = {
 	FIELD(struct spec_state, "created", F_STR, created, .req = true),
 	FIELD(struct spec_state, "owner", F_INT, owner, .range = R_U32),
 	FIELD(struct spec_state, "cgroupsPath", F_STR, cgroup),
+	FIELD(struct spec_state, "pidns", F_U64, pidns),
+	FIELD(struct spec_state, "mntns", F_U64, mntns),
 };
 
 static int fill(struct ctx *c, const cJSON *root, struct spec_state *st)

@@ -405,6 +405,10 @@ static int lifecycle(enum cg_kind k)
 	}
 	kill(pid, SIGKILL);
 	CHECK(waitpid(steal_pid(&pid), &st, 0) > 0);
+	/* cg_open() leaves made false: a cgroup keel did not make stays */
+	CHECK(cg_destroy(&cg, &e) == 0);
+	CHECK(leaves() > 0);
+	cg.made = cg.alone = true;
 	CHECK(cg_destroy(&cg, &e) == 0);
 	CHECK(leaves() == 0);
 	CHECK(cg_destroy(&cg, &e) == 0);
@@ -435,8 +439,10 @@ static int unified(void)
 	_cleanup_free_ char *dir = xasprintf("%s%s", CG_UNIFIED, leaf);
 	_cleanup_pid_ pid_t pid = -1;
 	struct err e = { 0 };
+	struct cg c = { 0 };
 	int st;
 
+	snprintf(c.path, sizeof(c.path), "%s", leaf);
 	if (v2_create(CG_UNIFIED, leaf, NULL, &e))
 		printf("#   %s\n", e.msg);
 	CHECK(e.code == 0 && access(dir, F_OK) == 0);
@@ -447,8 +453,17 @@ static int unified(void)
 	CHECK(cg_has_line(dir, "cgroup.events", "frozen 1"));
 	CHECK(v2_freeze(CG_UNIFIED, leaf, false, &e) == 0);
 	CHECK(cg_has_line(dir, "cgroup.events", "frozen 0"));
-	/* destroy with the task still inside: cgroup.kill must take it */
-	CHECK(v2_destroy(CG_UNIFIED, leaf, &e) == 0);
+	/* not made by keel: neither killed nor removed (issue 19) */
+	CHECK(v2_destroy(CG_UNIFIED, &c, &e) == 0);
+	CHECK(access(dir, F_OK) == 0 && kill(pid, 0) == 0);
+	/* made, shared with a process not the container's: left, -EBUSY */
+	c.made = true;
+	CHECK(v2_destroy(CG_UNIFIED, &c, &e) == -EBUSY);
+	CHECK(strstr(e.msg, "is not empty: left in place") != NULL);
+	CHECK(access(dir, F_OK) == 0 && kill(pid, 0) == 0);
+	/* made, the container's alone, task still inside: cgroup.kill must take it */
+	c.alone = true;
+	CHECK(v2_destroy(CG_UNIFIED, &c, &e) == 0);
 	CHECK(access(dir, F_OK) < 0);
 	CHECK(waitpid(steal_pid(&pid), &st, 0) > 0);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
