@@ -169,9 +169,9 @@ static int open_new_tmp(const char *path, mode_t mode, char **tmp, struct err *e
 		*tmp = xasprintf("%s.tmp.%d.%08x", path, (int)getpid(), salt);
 		fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 		if (fd >= 0 || errno != EEXIST)
-			return fd >= 0 ? fd : err_sys(e, errno, "create %s", *tmp);
+			return fd >= 0 ? fd : err_sys(e, errno, "create %s", path);
 	}
-	return err_set(e, EEXIST, "create %s: File exists", *tmp);
+	return err_set(e, EEXIST, "create %s: 16 temporary names taken", path);
 }
 
 int write_file_atomic(const char *path, const char *buf, size_t len, mode_t mode,
