@@ -177,12 +177,17 @@ int proc_setup_caps(const struct spec_process *p, struct err *e)
 		return err_sys(e, errno, "process.capabilities: capset");
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return err_sys(e, errno, "process.capabilities.ambient: clear");
-	for (int i = 0; i < 64; i++) {
-		if (!(c->ambient & (1ULL << i)))
-			continue;
-		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, i, 0, 0) < 0)
-			return err_sys(e, errno, "process.capabilities.ambient: raise %d", i);
-	}
+	/*
+	 * The kernel raises an ambient capability only if it is permitted and
+	 * inheritable.  runc spec (and buildah, with 14 ambient and no
+	 * inheritable capabilities) lists ambient ones that cannot be raised:
+	 * runc goes on without them (a warning in its log), and so does keel,
+	 * or "runc spec"'s bundle would not run.  A container that needs them
+	 * lists them as inheritable too.
+	 */
+	for (int i = 0; i < 64; i++)
+		if (c->ambient & (1ULL << i))
+			prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, i, 0, 0);
 	return 0;
 }
 

@@ -6,6 +6,8 @@ set -eu
 pkgs="make gcc binutils file musl-tools musl-dev gperf dpkg-dev xz-utils python3-kconfiglib busybox-static squashfs-tools util-linux golang-github-containers-common"
 # 90-podman and 91-containerd drive keel from the real engines.
 pkgs="$pkgs podman conmon containerd"
+# runc: "runc spec"'s bundle must run unchanged on keel (60-process)
+pkgs="$pkgs runc"
 # clang and its runtimes (libFuzzer, ASan, UBSan): make fuzz, and the
 # sanitizer builds of the unit tests in make check.
 pkgs="$pkgs clang libclang-rt-14-dev"
