@@ -21,6 +21,7 @@
 #             bundle_insert DIR OBJECT 'MEMBERS' | json_field JSON KEY
 #   misc:     track_pid PID (killed at exit) | procs_under DIR
 #   failures: expect_create_fails NAME BUNDLE REGEX [ARGS...] | procs_marked MARK
+#   seccomp:  seccomp_arch (SCMP_ARCH_* of this machine)
 #
 # Every script gets a private temp dir $TMP and state root $ROOT=$TMP/root.
 # At exit every container created through new_id is killed and deleted,
@@ -378,6 +379,17 @@ procs_marked() {
 		# glob was expanded in the child that became grep; it is gone now
 		[ "$p" = $$ ] || [ ! -e "/proc/$p" ] || echo "$p"
 	done
+}
+
+# seccomp_arch: this machine's architecture as seccomp names it
+# (SCMP_ARCH_X86_64, ...), or nothing for one the tests do not know.
+seccomp_arch() {
+	case $(uname -m) in
+	x86_64) echo SCMP_ARCH_X86_64 ;;
+	aarch64) echo SCMP_ARCH_AARCH64 ;;
+	armv7l) echo SCMP_ARCH_ARM ;;
+	riscv64) echo SCMP_ARCH_RISCV64 ;;
+	esac
 }
 
 # expect_create_fails NAME BUNDLE REGEX [KEEL-ARGS...]: "keel create" of

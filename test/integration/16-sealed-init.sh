@@ -131,12 +131,7 @@ fi
 # the program, to meet a TERM sent right after start.
 PROFILE=/usr/share/containers/seccomp.json
 PREBUILT=$KEEL_SRC/test/podman-seccomp.json
-case $(uname -m) in
-x86_64) SARCH=SCMP_ARCH_X86_64 ;;
-aarch64) SARCH=SCMP_ARCH_AARCH64 ;;
-armv7l) SARCH=SCMP_ARCH_ARM ;;
-riscv64) SARCH=SCMP_ARCH_RISCV64 ;;
-esac
+SARCH=$(seccomp_arch)
 big_seccomp() {	# big_seccomp DIR
 	local sc=
 	config_has CONFIG_SECCOMP || return 0

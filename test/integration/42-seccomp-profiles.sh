@@ -57,13 +57,7 @@ expect_eq "only foreign architectures listed: the native one is kept, as runc do
 
 # --- podman's default profile ----------------------------------------------------------
 PROFILE=/usr/share/containers/seccomp.json
-case $(uname -m) in
-x86_64) SARCH=SCMP_ARCH_X86_64 ;;
-aarch64) SARCH=SCMP_ARCH_AARCH64 ;;
-armv7l) SARCH=SCMP_ARCH_ARM ;;
-riscv64) SARCH=SCMP_ARCH_RISCV64 ;;
-*) SARCH= ;;
-esac
+SARCH=$(seccomp_arch)
 # The profile as podman hands it to the runtime, for this architecture
 # [with one more capability]: converted here, or, where there is no
 # python3 or containers-common (the board guests), converted by
