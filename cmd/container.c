@@ -424,11 +424,25 @@ void ctr_record_ns(struct container *c)
 	c->mntns = mntns != ns_ino(0, "mnt") ? mntns : 0;
 }
 
+/* pid is init, dead or alive (a zombie not yet reaped is still listed) */
+static bool is_init(const struct container *c, pid_t pid)
+{
+	unsigned long long t;
+	char st;
+
+	return pid == c->pid && proc_stat(pid, &st, &t) == 0 && t == c->start_time;
+}
+
 static bool owns(const struct container *c, bool alive, pid_t pid)
 {
-	/* a pid namespace dies with its init: nothing of it outlives it */
+	if (is_init(c, pid))
+		return true;
+	/*
+	 * What is left of a pid namespace after its init died is dying with
+	 * it, and still ours; the inode is not reused while any of it lives.
+	 */
 	if (c->pidns)
-		return alive && ns_ino(pid, "pid") == c->pidns;
+		return ns_ino(pid, "pid") == c->pidns;
 	if (c->mntns)
 		return ns_ino(pid, "mnt") == c->mntns;
 	/* no namespace tells them apart (or a create died before state.json) */
