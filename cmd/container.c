@@ -379,6 +379,8 @@ static int pidns_pids(const struct container *c, pid_t **pids, size_t *n, struct
 	return 0;
 }
 
+static bool owns(const struct container *c, pid_t pid);
+
 int ctr_pids(const struct container *c, pid_t **pids, size_t *n, struct err *e)
 {
 	struct cg cg;
@@ -394,7 +396,7 @@ int ctr_pids(const struct container *c, pid_t **pids, size_t *n, struct err *e)
 			return -e->code;
 		/* a shared or the host's cgroup: the container's own only */
 		for (size_t i = 0; i < *n; i++)
-			if (ctr_owns(c, (*pids)[i]))
+			if (owns(c, (*pids)[i]))
 				(*pids)[k++] = (*pids)[i];
 		*n = k;
 		return 0;
@@ -433,7 +435,7 @@ static bool is_init(const struct container *c, pid_t pid)
 	return pid == c->pid && proc_stat(pid, &st, &t) == 0 && t == c->start_time;
 }
 
-static bool owns(const struct container *c, bool alive, pid_t pid)
+static bool owns(const struct container *c, pid_t pid)
 {
 	if (is_init(c, pid))
 		return true;
@@ -446,12 +448,7 @@ static bool owns(const struct container *c, bool alive, pid_t pid)
 	if (c->mntns)
 		return ns_ino(pid, "mnt") == c->mntns;
 	/* no namespace tells them apart (or a create died before state.json) */
-	return c->cg_made || (alive && pid == c->pid);
-}
-
-bool ctr_owns(const struct container *c, pid_t pid)
-{
-	return owns(c, ctr_alive(c), pid);
+	return c->cg_made;
 }
 
 bool ctr_cgroup_made(const char *root, const char *self, const char *path)
@@ -497,7 +494,7 @@ int ctr_cg_destroy(const struct container *c, struct cg *cg, bool kill_own, stru
 	err_clear(e);
 	/* whose is whose is decided while init still lives, then they die */
 	for (size_t i = 0; i < n; i++) {
-		if (owns(c, alive, pids[i]))
+		if (owns(c, pids[i]))
 			pids[k++] = pids[i];
 		else
 			cg->alone = false;

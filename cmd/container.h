@@ -72,14 +72,13 @@ bool ctr_alive(const struct container *c);
  * mode) from init's pid namespace.  *pids is malloc'd.
  */
 int ctr_pids(const struct container *c, pid_t **pids, size_t *n, struct err *e);
-/* After create's clone: record init's namespaces in c (ctr_owns() reads them). */
-void ctr_record_ns(struct container *c);
 /*
- * Is pid one of the container's processes?  Those in init's pid namespace
- * when it has one of its own, else those in init's mount namespace; with
- * neither, any process in a cgroup keel made, only init in another.
+ * After create's clone: record init's namespaces in c.  The container's
+ * processes are then init and those in its pid namespace when it has one
+ * of its own, else those in its mount namespace; with neither, any process
+ * in a cgroup keel made (ctr_pids, ctr_cg_destroy).
  */
-bool ctr_owns(const struct container *c, pid_t pid);
+void ctr_record_ns(struct container *c);
 /*
  * Take the container's cgroup down: SIGKILL the container's processes in it
  * (kill_own), then remove what keel made (cg_destroy(): all of it when

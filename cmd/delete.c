@@ -2,7 +2,6 @@
 #include <getopt.h>
 #include <signal.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cg/cg.h"
