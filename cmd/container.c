@@ -300,9 +300,10 @@ const char *ctr_status_name(enum ctr_status s)
 }
 
 /* One fd only: a create undone for want of fds must still get its dir removed. */
-int ctr_remove_dir(const struct container *c, struct err *e)
+/* Every file in dir, then dir. */
+static int remove_tree(const char *dir, struct err *e)
 {
-	int dfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW), r = 0;
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW), r = 0;
 	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
 	struct dirent *de;
 
@@ -310,30 +311,37 @@ int ctr_remove_dir(const struct container *c, struct err *e)
 		r = errno;
 		if (dfd >= 0)
 			close(dfd);
-		return r == ENOENT ? 0 : err_sys(e, r, "open %s", c->dir);
+		return r == ENOENT ? 0 : err_sys(e, r, "open %s", dir);
 	}
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-		    !strcmp(de->d_name, "lock") || !strcmp(de->d_name, "state.json"))
-			continue;
-		if (unlinkat(dfd, de->d_name, 0) < 0 && errno != ENOENT) {
-			r = err_sys(e, errno, "remove %s/%s", c->dir, de->d_name);
-			break;
-		}
-	}
-	/*
-	 * state.json after config.json: "state" takes a dir with the lock and
-	 * neither for one on its way out.  The lock goes last: a waiter then
-	 * finds it unlinked and gives up.
-	 */
-	if (r == 0) {
-		unlinkat(dfd, "state.json", 0);
-		unlinkat(dfd, "lock", 0);
-	}
+	while (r == 0 && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+		    unlinkat(dfd, de->d_name, 0) < 0 && errno != ENOENT)
+			r = err_sys(e, errno, "remove %s/%s", dir, de->d_name);
 	closedir(d);
-	if (r == 0 && rmdir(c->dir) < 0 && errno != ENOENT)
-		r = err_sys(e, errno, "remove %s", c->dir);
+	if (r == 0 && rmdir(dir) < 0 && errno != ENOENT)
+		r = err_sys(e, errno, "remove %s", dir);
 	return r;
+}
+
+/*
+ * The container goes at once: its dir is renamed to "<root>/.gone:<id>"
+ * (':' is in no id), then emptied.  Removed in place, a poller would see
+ * the last moments of a dir being emptied (no state.json, then no lock)
+ * as a create that has not begun: "creating" after "stopped".  A delete
+ * killed midway leaves the renamed dir, which the next delete of the same
+ * id (or its --force on a container already gone) removes.
+ */
+int ctr_remove_dir(const struct container *c, struct err *e)
+{
+	char gone[PATH_MAX + 16];
+	size_t root = strrchr(c->dir, '/') - c->dir;
+
+	snprintf(gone, sizeof(gone), "%.*s/.gone:%s", (int)root, c->dir, c->id);
+	if (remove_tree(gone, e) < 0)
+		return -e->code;
+	if (rename(c->dir, gone) < 0)
+		return errno == ENOENT ? 0 : remove_tree(c->dir, e);
+	return remove_tree(gone, e);
 }
 
 /* The pid namespace inode of pid, as "pid:[4026531836]"; "" if unreadable. */

@@ -72,7 +72,12 @@ int cmd_delete(struct globals *g, int argc, char **argv)
 		return cmd_usage("delete", "expects exactly one container id");
 	if (ctr_load_locked(&c, g->root, argv[optind], &e) < 0) {
 		/* containerd's shim deletes --force what may already be gone */
-		return force && e.code == ENOENT ? 0 : cmd_fail(&e);
+		if (!force || e.code != ENOENT)
+			return cmd_fail(&e);
+		/* and what a delete killed midway left (ctr_remove_dir) */
+		if (ctr_init(&c, g->root, argv[optind], &e) == 0)
+			ctr_remove_dir(&c, &e);
+		return 0;
 	}
 	st = ctr_status(&c);
 	if (!force && (st == CTR_RUNNING || st == CTR_PAUSED)) {
